@@ -1,0 +1,359 @@
+/* Affiliations (XEP-0045 §5.2) and the two actions that change who someone
+ * is in a room: set an affiliation (§9, §10) and set a role (§8). Every
+ * permission rule lives in the functions below, so that the iq handlers and
+ * the C API ask the same code. */
+#include "common.h"
+
+#include <string.h>
+
+affil_entry *affil_entry_get(const muc_room *r, const char *bare)
+{
+	return strmap_get(&r->affil_by_jid, bare);
+}
+
+/* The bare part of a full or bare JID, into a buffer (NULL if too long). */
+static const char *bare_of(const char *j, char *tmp, size_t cap)
+{
+	const char *slash = strchr(j, '/');
+	size_t n;
+	if (!slash)
+		return j;
+	n = (size_t)(slash - j);
+	if (n >= cap)
+		return NULL;
+	memcpy(tmp, j, n);
+	tmp[n] = '\0';
+	return tmp;
+}
+
+muc_affiliation affil_get(const muc_room *r, const char *j)
+{
+	char tmp[3 * JID_PART_MAX + 4];
+	const char *bare = bare_of(j, tmp, sizeof tmp), *at;
+	affil_entry *e;
+	if (!bare)
+		return MUC_AFFIL_NONE;
+	/* The reference makes service administrators owners everywhere. */
+	if (room_is_service_admin(r, bare))
+		return MUC_AFFIL_OWNER;
+	e = affil_entry_get(r, bare);
+	if (e)
+		return e->affiliation;
+	/* A ban of a whole domain (§9.1) covers everyone there. */
+	at = strchr(bare, '@');
+	if (at) {
+		e = affil_entry_get(r, at + 1);
+		if (e && e->affiliation == MUC_AFFIL_OUTCAST)
+			return MUC_AFFIL_OUTCAST;
+	}
+	return MUC_AFFIL_NONE;
+}
+
+affil_entry *affil_by_reserved_nick(const muc_room *r, const char *nick)
+{
+	affil_entry *e;
+	for (e = r->affil_first; e; e = e->next)
+		if (e->nick && strcmp(e->nick, nick) == 0)
+			return e;
+	return NULL;
+}
+
+static void affil_unlink(muc_room *r, affil_entry *e)
+{
+	const muc_mem *m = &r->svc->mem;
+	strmap_del(&r->affil_by_jid, e->jid);
+	if (e->prev)
+		e->prev->next = e->next;
+	else
+		r->affil_first = e->next;
+	if (e->next)
+		e->next->prev = e->prev;
+	else
+		r->affil_last = e->prev;
+	mem_free(m, e->jid);
+	mem_free(m, e->reason);
+	mem_free(m, e->nick);
+	mem_free(m, e);
+}
+
+static bool replace_str(const muc_mem *m, char **slot, const char *v)
+{
+	char *c = NULL;
+	if (v && !(c = mem_strdup(m, v)))
+		return false;
+	mem_free(m, *slot);
+	*slot = c;
+	return true;
+}
+
+int affil_store(muc_room *r, const char *bare, muc_affiliation a,
+		const char *reason, const char *nick, bool keep_nick)
+{
+	const muc_mem *m = &r->svc->mem;
+	affil_entry *e = affil_entry_get(r, bare);
+	if (a == MUC_AFFIL_NONE) {
+		if (e)
+			affil_unlink(r, e);
+		return MUC_OK;
+	}
+	if (!e) {
+		e = mem_calloc(m, sizeof *e);
+		if (!e || !(e->jid = mem_strdup(m, bare)) ||
+		    !strmap_put(&r->affil_by_jid, e->jid, e)) {
+			if (e)
+				mem_free(m, e->jid);
+			mem_free(m, e);
+			return MUC_ERR_NOMEM;
+		}
+		e->prev = r->affil_last;
+		if (r->affil_last)
+			r->affil_last->next = e;
+		else
+			r->affil_first = e;
+		r->affil_last = e;
+	}
+	e->affiliation = a;
+	if (!replace_str(m, &e->reason,
+			 a == MUC_AFFIL_OUTCAST ? reason : NULL) ||
+	    (!keep_nick && !replace_str(m, &e->nick, nick)))
+		return MUC_ERR_NOMEM;
+	return MUC_OK;
+}
+
+static void set_err(const char **etype, const char **econd, const char *t,
+		    const char *c)
+{
+	if (etype)
+		*etype = t;
+	if (econd)
+		*econd = c;
+}
+
+/* §5.2 / §9 / §10: may actor give bare the affiliation a? */
+int room_may_set_affiliation(muc_room *r, const char *actor,
+				    const char *bare, muc_affiliation a,
+				    const char **etype, const char **econd)
+{
+	muc_affiliation actor_a, target_a;
+	affil_entry *te = affil_entry_get(r, bare);
+	char tmp[3 * JID_PART_MAX + 4];
+	const char *actor_bare;
+	if (!actor)
+		return MUC_OK;
+	actor_bare = bare_of(actor, tmp, sizeof tmp);
+	actor_a = affil_get(r, actor);
+	target_a = te ? te->affiliation : MUC_AFFIL_NONE;
+	if (actor_a == MUC_AFFIL_OWNER) {
+		affil_entry *e;
+		if (!actor_bare || strcmp(actor_bare, bare) != 0 ||
+		    a == MUC_AFFIL_OWNER)
+			return MUC_OK;
+		/* An owner may step down only if another owner remains. */
+		for (e = r->affil_first; e; e = e->next)
+			if (e->affiliation == MUC_AFFIL_OWNER &&
+			    strcmp(e->jid, bare) != 0)
+				return MUC_OK;
+		set_err(etype, econd, "cancel", "conflict");
+		return MUC_ERR_CONFLICT;
+	}
+	if (actor_a != MUC_AFFIL_ADMIN || a == MUC_AFFIL_OWNER ||
+	    a == MUC_AFFIL_ADMIN || target_a == MUC_AFFIL_OWNER ||
+	    target_a == MUC_AFFIL_ADMIN) {
+		set_err(etype, econd, "cancel", "not-allowed");
+		return MUC_ERR_NOT_ALLOWED;
+	}
+	return MUC_OK;
+}
+
+static bool covers(const char *entry, muc_affiliation a, const char *bare)
+{
+	const char *at;
+	if (strcmp(entry, bare) == 0)
+		return true;
+	/* a domain ban reaches everyone of that domain */
+	at = strchr(bare, '@');
+	return a == MUC_AFFIL_OUTCAST && !strchr(entry, '@') && at &&
+	       strcmp(at + 1, entry) == 0;
+}
+
+/* Tells the moderators (everyone, in a non-anonymous room) of a change to
+ * someone who is not in the room, as the reference does. */
+static void notify_absent(muc_room *r, const char *bare, muc_affiliation a,
+			  const char *reason, int code)
+{
+	muc_service *s = r->svc;
+	muc_occupant *o;
+	tmpl t;
+	tmpl_init(&t, s, "message", r->jid);
+	buf_puts(&t.b, "><x");
+	buf_attr(&t.b, "xmlns", NS_MUC_USER);
+	buf_putc(&t.b, '>');
+	if (code) {
+		buf_puts(&t.b, "<status");
+		buf_attr(&t.b, "code", code == 301 ? "301" : "321");
+		buf_puts(&t.b, "/>");
+	}
+	buf_puts(&t.b, "<item");
+	buf_attr(&t.b, "jid", bare);
+	buf_attr(&t.b, "affiliation", muc_affiliation_name(a));
+	if (reason) {
+		buf_puts(&t.b, "><reason>");
+		buf_puts_escaped(&t.b, reason);
+		buf_puts(&t.b, "</reason></item>");
+	} else {
+		buf_puts(&t.b, "/>");
+	}
+	buf_puts(&t.b, "</x></message>");
+	for (o = r->first; o; o = o->next) {
+		session *ss;
+		if (!can_see_real_jids(r, o))
+			continue;
+		for (ss = o->sessions; ss; ss = ss->next)
+			tmpl_send(s, &t, ss->real_jid);
+	}
+	tmpl_free(&t);
+}
+
+int room_set_affiliation(muc_room *r, const char *actor, const char *bare,
+			 muc_affiliation a, const char *reason,
+			 const char *reserve_nick, bool set_nick,
+			 const char **etype, const char **econd)
+{
+	muc_service *s = r->svc;
+	affil_entry *te = affil_entry_get(r, bare);
+	muc_affiliation old = te ? te->affiliation : MUC_AFFIL_NONE;
+	muc_role role;
+	muc_occupant *o, **updated = NULL;
+	muc_role *old_roles = NULL;
+	size_t n = 0, i;
+	pres_status ps;
+	int rc = room_may_set_affiliation(r, actor, bare, a, etype, econd);
+	if (rc)
+		return rc;
+	/* A reserved nickname is freed of anyone else using it. */
+	if (set_nick && reserve_nick) {
+		o = room_occupant_by_nick(r, reserve_nick);
+		if (o && strcmp(o->bare_jid, bare) != 0)
+			room_set_role(r, NULL, o, MUC_ROLE_NONE,
+				      "This nickname is reserved", NULL, NULL);
+	}
+	if (affil_store(r, bare, a, reason, reserve_nick, !set_nick)) {
+		set_err(etype, econd, "wait", "internal-server-error");
+		svc_nomem(s);
+		return MUC_ERR_NOMEM;
+	}
+	role = room_default_role(r, a);
+	if (r->noccupants) {
+		updated = mem_alloc(&s->mem, r->noccupants * sizeof *updated);
+		old_roles = mem_alloc(&s->mem, r->noccupants * sizeof *old_roles);
+		if (!updated || !old_roles) {
+			mem_free(&s->mem, updated);
+			mem_free(&s->mem, old_roles);
+			svc_nomem(s);
+			return MUC_ERR_NOMEM;
+		}
+	}
+	for (o = r->first; o; o = o->next) {
+		muc_role want = role;
+		if (!covers(bare, a, o->bare_jid))
+			continue;
+		if (room_is_service_admin(r, o->bare_jid))
+			want = MUC_ROLE_MODERATOR;
+		updated[n] = o;
+		old_roles[n++] = o->role;
+		if (o->role != want && (old > a || o->role < want))
+			o->role = want;
+	}
+	memset(&ps, 0, sizeof ps);
+	if (role == MUC_ROLE_NONE)
+		ps.codes[ps.ncodes++] = a == MUC_AFFIL_OUTCAST ? 301 : 321;
+	ps.actor = actor;
+	ps.reason = reason;
+	for (i = 0; i < n; i++) {
+		o = updated[i];
+		broadcast_occupant(r, o, &ps);
+		if (o->role == MUC_ROLE_NONE) {
+			occupant_remove(o);
+		} else if (r->cfg.whois == WHOIS_MODERATORS &&
+			   (old_roles[i] == MUC_ROLE_MODERATOR) !=
+				   (o->role == MUC_ROLE_MODERATOR)) {
+			/* JID visibility changed: show the room again. */
+			session *ss;
+			for (ss = o->sessions; ss; ss = ss->next)
+				send_occupant_list(r, ss->real_jid, bare);
+		}
+	}
+	if (n == 0)
+		notify_absent(r, bare, a, reason,
+			      role == MUC_ROLE_NONE ? ps.codes[0] : 0);
+	mem_free(&s->mem, updated);
+	mem_free(&s->mem, old_roles);
+	return MUC_OK;
+}
+
+int room_may_set_role(muc_room *r, const char *actor, muc_occupant *o,
+		      muc_role role, const char **etype, const char **econd)
+{
+	if (actor) {
+		muc_affiliation ta = affil_get(r, o->bare_jid);
+		muc_affiliation aa = affil_get(r, actor);
+		muc_occupant *ao = room_occupant_by_real(r, actor);
+		/* §8: no one changes an admin's or owner's role; only admins
+		 * and owners grant or revoke moderator; the actor must be a
+		 * moderator in the room. */
+		if (ta >= MUC_AFFIL_ADMIN ||
+		    ((o->role == MUC_ROLE_MODERATOR ||
+		      role == MUC_ROLE_MODERATOR) &&
+		     aa < MUC_AFFIL_ADMIN) ||
+		    !ao || ao->role != MUC_ROLE_MODERATOR) {
+			set_err(etype, econd, "cancel", "not-allowed");
+			return MUC_ERR_NOT_ALLOWED;
+		}
+	}
+	return MUC_OK;
+}
+
+int room_set_role(muc_room *r, const char *actor, muc_occupant *o,
+		  muc_role role, const char *reason, const char **etype,
+		  const char **econd)
+{
+	pres_status ps;
+	int rc = room_may_set_role(r, actor, o, role, etype, econd);
+	if (rc)
+		return rc;
+	memset(&ps, 0, sizeof ps);
+	if (role == MUC_ROLE_NONE)
+		ps.codes[ps.ncodes++] = 307;
+	ps.actor = actor;
+	ps.reason = reason;
+	o->role = role;
+	broadcast_occupant(r, o, &ps);
+	if (role == MUC_ROLE_NONE)
+		occupant_remove(o);
+	return MUC_OK;
+}
+
+/* §10.9: everyone leaves with <destroy/>; only each occupant itself is
+ * told, as the room is gone for all at once. */
+void room_destroy(muc_room *r, const char *reason, const char *alt,
+		  const char *password)
+{
+	muc_service *s = r->svc;
+	xnode *d = xnode_new(&s->mem, "destroy", NS_MUC_USER);
+	pres_status ps;
+	muc_occupant *o;
+	if (!d || (alt && !xnode_set_attr(&s->mem, d, "jid", alt)) ||
+	    (reason && !xnode_add_text_child(&s->mem, d, "reason", reason)) ||
+	    (password &&
+	     !xnode_add_text_child(&s->mem, d, "password", password)))
+		svc_nomem(s);
+	memset(&ps, 0, sizeof ps);
+	ps.destroy = d;
+	ps.self_only = true;
+	for (o = r->first; o; o = o->next) {
+		o->role = MUC_ROLE_NONE;
+		broadcast_occupant(r, o, &ps);
+	}
+	xnode_free(&s->mem, d);
+	room_free(r);
+}

@@ -1,0 +1,282 @@
+/* The library's internal types and the functions modules call across files
+ * (like libstrophe's common.h). Public API: include/muc.h. */
+#ifndef MUC_COMMON_H
+#define MUC_COMMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "jid.h"
+#include "mem.h"
+#include "muc.h"
+#include "strmap.h"
+#include "xnode.h"
+
+#define NS_MUC "http://jabber.org/protocol/muc"
+#define NS_MUC_USER "http://jabber.org/protocol/muc#user"
+#define NS_MUC_ADMIN "http://jabber.org/protocol/muc#admin"
+#define NS_MUC_OWNER "http://jabber.org/protocol/muc#owner"
+#define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
+#define NS_DATA "jabber:x:data"
+#define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
+#define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
+#define NS_REGISTER "jabber:iq:register"
+#define NS_DELAY "urn:xmpp:delay"
+#define NS_COMMANDS "http://jabber.org/protocol/commands"
+#define NS_HINTS "urn:xmpp:hints"
+#define NS_CONFERENCE "jabber:x:conference"
+#define FORM_ROOMCONFIG "http://jabber.org/protocol/muc#roomconfig"
+#define FORM_REGISTER "http://jabber.org/protocol/muc#register"
+
+/* ---- Stanzas as they come in (stanza.c) ------------------------------ */
+
+typedef enum stanza_kind { ST_MESSAGE, ST_PRESENCE, ST_IQ } stanza_kind;
+
+/* One incoming stanza, parsed and validated once at the edge. */
+typedef struct stanza {
+	stanza_kind kind;
+	const char *type; /* NULL when absent */
+	const char *id;   /* NULL when absent */
+	jid from;         /* prepared sender */
+	jid to;           /* prepared recipient */
+	xnode *x;         /* the whole stanza */
+} stanza;
+
+/* ---- Room configuration (config_form.c) ------------------------------ */
+
+typedef enum whois_policy { WHOIS_MODERATORS, WHOIS_ANYONE } whois_policy;
+
+typedef struct room_config {
+	char *name;
+	char *description;
+	char *language;
+	char *password;     /* NULL: no password */
+	bool persistent;
+	bool public_;
+	bool members_only;
+	bool allow_member_invites;
+	bool moderated;
+	bool change_subject; /* participants may change the subject */
+	whois_policy whois;
+	int allow_pm;        /* 0 anyone, 1 participants, 2 moderators, 3 none */
+	int max_users;       /* 0: no limit */
+	int history_length;
+	unsigned presence_broadcast; /* bit per muc_role that is broadcast */
+} room_config;
+
+/* ---- Occupants (occupant.c) -------------------------------------------- */
+
+typedef struct session {
+	struct session *next;
+	char *real_jid;  /* full JID */
+	xnode *presence; /* latest presence from this session, cleaned */
+} session;
+
+struct muc_occupant {
+	struct muc_occupant *prev, *next; /* join order */
+	muc_room *room;
+	char *nick;
+	char *occupant_jid; /* room@service/nick */
+	char *bare_jid;
+	muc_role role;
+	session *sessions; /* first is the primary one */
+};
+
+/* ---- Affiliations (affiliation.c) -------------------------------------- */
+
+typedef struct affil_entry {
+	struct affil_entry *prev, *next; /* order granted */
+	char *jid;                       /* bare JID or domain */
+	muc_affiliation affiliation;
+	char *reason;                    /* kept for outcasts */
+	char *nick;                      /* reserved nickname */
+} affil_entry;
+
+/* ---- History (history.c) ------------------------------------------------ */
+
+typedef struct history_entry {
+	struct history_entry *next;
+	int64_t stamp_ms;
+	size_t chars;  /* length of the serialized stanza, for maxchars */
+	xnode *stanza; /* with from=occupant JID and <delay/> added */
+} history_entry;
+
+/* ---- Rooms (room.c) ----------------------------------------------------- */
+
+struct muc_room {
+	struct muc_room *prev, *next; /* creation order */
+	muc_service *svc;
+	char *jid;
+	room_config cfg;
+	bool locked;
+	bool destroyed;
+	strmap by_nick;      /* nick -> occupant */
+	strmap by_real;      /* real full JID -> occupant */
+	muc_occupant *first, *last;
+	size_t noccupants;
+	strmap affil_by_jid; /* jid -> affil_entry */
+	affil_entry *affil_first, *affil_last;
+	char *subject;       /* NULL: never set */
+	char *subject_from;  /* occupant JID that set it, or NULL */
+	history_entry *hist_first, *hist_last;
+	size_t nhistory;
+};
+
+/* ---- The service (service.c) -------------------------------------------- */
+
+struct muc_callbacks {
+	muc_deliver_fn deliver;
+	muc_clock_fn clock;
+	muc_id_fn id;
+	muc_log_fn log;
+};
+
+struct muc_service {
+	muc_mem mem;
+	char *domain;
+	struct muc_callbacks cb;
+	void *user_data;
+	strmap rooms;
+	muc_room *room_first, *room_last;
+	size_t nrooms;
+	char **admins;
+	size_t nadmins;
+	xml_limits limits;
+	room_config defaults;
+	buf out;        /* scratch for each outgoing stanza */
+	uint64_t next_id;
+	int status;     /* first error of the current feed (deliver, nomem) */
+};
+
+/* ---- Output (out.c) ----------------------------------------------------- */
+
+/* A stanza serialized once, sent to many: everything after the 'to'
+ * attribute is built once; each recipient costs one copy. */
+typedef struct tmpl {
+	buf b;          /* " from='…' …>…</name>" */
+	const char *name;
+	const char *from;
+} tmpl;
+
+void tmpl_init(tmpl *t, muc_service *s, const char *name, const char *from);
+void tmpl_free(tmpl *t);
+void tmpl_send(muc_service *s, tmpl *t, const char *to);
+/* Sends an xnode stanza with 'to' and 'from' replaced. */
+void send_node(muc_service *s, const xnode *st, const char *to,
+	       const char *from);
+/* An iq result (optionally with a payload), to the stanza's sender. */
+void send_result(muc_service *s, const stanza *st, const xnode *payload);
+/* An error reply (RFC 6120 §8.3): type, condition, optional text, and
+ * 'by' (NULL: none). Extra: an element appended after <error/>, or NULL. */
+void send_error(muc_service *s, const stanza *st, const char *type,
+		const char *condition, const char *text, const char *by);
+void send_error_extra(muc_service *s, const stanza *st, const char *type,
+		      const char *condition, const char *text,
+		      const char *by, const char *code, bool muc_x);
+void svc_log(muc_service *s, muc_log_level lvl, const char *fmt, ...);
+int64_t svc_now(muc_service *s);
+void svc_nomem(muc_service *s);
+
+/* ---- Rooms and their tables (room.c, occupant.c, affiliation.c) ---------- */
+
+int room_create(muc_service *s, const char *room_jid, muc_room **out);
+/* Frees the room (no stanzas). */
+void room_free(muc_room *r);
+/* Removes an empty, non-persistent room from the service. */
+void room_reap_if_empty(muc_room *r);
+muc_occupant *room_occupant_by_nick(const muc_room *r, const char *nick);
+muc_occupant *room_occupant_by_real(const muc_room *r, const char *full);
+muc_occupant *occupant_new(muc_room *r, const char *nick,
+			   const char *bare_jid);
+void occupant_free(muc_room *r, muc_occupant *o);
+/* Adds or replaces a session (takes ownership of presence). */
+int occupant_set_session(muc_occupant *o, const char *real_jid,
+			 xnode *presence);
+void occupant_remove_session(muc_occupant *o, const char *real_jid);
+session *occupant_session(const muc_occupant *o, const char *real_jid);
+/* Unlinks and frees an occupant with no sessions left, or all of them. */
+void occupant_remove(muc_occupant *o);
+/* A cleaned copy of a client's presence, as the room keeps it. */
+xnode *presence_for_storage(muc_service *s, const xnode *p);
+
+muc_affiliation affil_get(const muc_room *r, const char *jid);
+affil_entry *affil_entry_get(const muc_room *r, const char *bare);
+/* Stores (or removes, for NONE without a reserved nick) an entry. */
+int affil_store(muc_room *r, const char *bare, muc_affiliation a,
+		const char *reason, const char *nick, bool keep_nick);
+affil_entry *affil_by_reserved_nick(const muc_room *r, const char *nick);
+bool room_is_service_admin(const muc_room *r, const char *jid);
+muc_role room_default_role(const muc_room *r, muc_affiliation a);
+
+/* ---- Broadcasting occupant state (broadcast.c) -------------------------- */
+
+typedef struct pres_status {
+	int codes[4];       /* status codes before <item/>, everyone */
+	int ncodes;
+	int self_codes[3];  /* after those, self only (100, 210) */
+	int nself;
+	const char *actor;  /* real JID of the actor, or NULL */
+	const char *reason;
+	const char *new_nick;      /* for 303 */
+	const xnode *destroy;      /* <destroy/> to put first, or NULL */
+	bool self_only;            /* tell only the occupant itself */
+} pres_status;
+
+/* Sends occupant o's current presence (role NONE: unavailable) to everyone
+ * in the room, with statuses, then to o's own sessions with 110. */
+void broadcast_occupant(muc_room *r, muc_occupant *o, const pres_status *ps);
+/* Sends every occupant's presence, except those of bare JID skip_bare, to
+ * one real JID, as that JID may see it. */
+void send_occupant_list(muc_room *r, const char *to, const char *skip_bare);
+bool can_see_real_jids(const muc_room *r, const muc_occupant *viewer);
+
+/* ---- Handlers ------------------------------------------------------------ */
+
+void presence_to_occupant(muc_service *s, muc_room *r, stanza *st);
+void presence_to_room(muc_service *s, muc_room *r, stanza *st);
+void occupant_kick_for_error(muc_room *r, stanza *st, bool only_kickable);
+void message_to_room(muc_service *s, muc_room *r, stanza *st);
+void message_to_occupant(muc_service *s, muc_room *r, stanza *st);
+void iq_to_room(muc_service *s, muc_room *r, stanza *st);
+void iq_to_occupant(muc_service *s, muc_room *r, stanza *st);
+void iq_to_service(muc_service *s, stanza *st);
+void room_join_history_and_subject(muc_room *r, const char *to,
+				   const xnode *muc_x);
+void history_add(muc_room *r, const xnode *msg);
+void history_free(muc_room *r);
+void subject_send(muc_room *r, const char *to);
+
+/* XEP-0045 §9-10 actions shared by the iq handlers and the C API.
+ * actor NULL: the service itself. Return MUC_OK or an error; *etype and
+ * *econd receive the XMPP error to send (when non-NULL). */
+int room_set_affiliation(muc_room *r, const char *actor, const char *bare,
+			 muc_affiliation a, const char *reason,
+			 const char *reserve_nick, bool set_nick,
+			 const char **etype, const char **econd);
+int room_set_role(muc_room *r, const char *actor, muc_occupant *o,
+		  muc_role role, const char *reason, const char **etype,
+		  const char **econd);
+int room_may_set_affiliation(muc_room *r, const char *actor,
+			     const char *bare, muc_affiliation a,
+			     const char **etype, const char **econd);
+int room_may_set_role(muc_room *r, const char *actor, muc_occupant *o,
+		      muc_role role, const char **etype, const char **econd);
+bool parse_affiliation(const char *s, muc_affiliation *out);
+bool parse_role(const char *s, muc_role *out);
+void admin_iq(muc_service *s, muc_room *r, stanza *st, const xnode *q);
+void owner_iq(muc_service *s, muc_room *r, stanza *st, const xnode *q);
+void register_iq(muc_service *s, muc_room *r, stanza *st, const xnode *q);
+void disco_room_info(muc_service *s, muc_room *r, stanza *st,
+		     const xnode *q);
+void room_destroy(muc_room *r, const char *reason, const char *alt,
+		  const char *password);
+
+/* Config (config_form.c) */
+void config_defaults(room_config *c);
+void config_free(const muc_mem *m, room_config *c);
+xnode *config_form(muc_room *r);
+/* Applies a submitted form; sends the reply and any announcements. */
+void config_submit(muc_room *r, stanza *st, const xnode *form);
+
+#endif

@@ -1,0 +1,213 @@
+/* Discussion history (XEP-0045 §7.2.15, §7.2.16): which messages are kept,
+ * how many, and what a joining client gets of them, with XEP-0203 delay. */
+#include "common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* As the reference: messages with a body, or marked for storage (XEP-0334),
+ * unless marked not to be stored. Subject changes are never history. */
+static bool is_historic(const xnode *msg)
+{
+	if (xnode_child(msg, "no-store", NS_HINTS) ||
+	    xnode_child(msg, "no-permanent-store", NS_HINTS))
+		return false;
+	return xnode_child(msg, "body", NS_CLIENT) ||
+	       xnode_child(msg, "store", NS_HINTS);
+}
+
+static void format_stamp(int64_t ms, char out[32])
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void drop_oldest(muc_room *r)
+{
+	history_entry *e = r->hist_first;
+	if (!e)
+		return;
+	r->hist_first = e->next;
+	if (!r->hist_first)
+		r->hist_last = NULL;
+	xnode_free(&r->svc->mem, e->stanza);
+	mem_free(&r->svc->mem, e);
+	r->nhistory--;
+}
+
+void history_free(muc_room *r)
+{
+	while (r->hist_first)
+		drop_oldest(r);
+}
+
+void history_add(muc_room *r, const xnode *msg)
+{
+	muc_service *s = r->svc;
+	history_entry *e;
+	xnode *d;
+	char stamp[32];
+	buf tmp;
+	if (!is_historic(msg) || r->cfg.history_length <= 0)
+		return;
+	e = mem_calloc(&s->mem, sizeof *e);
+	if (!e) {
+		svc_nomem(s);
+		return;
+	}
+	e->stamp_ms = svc_now(s);
+	format_stamp(e->stamp_ms, stamp);
+	e->stanza = xnode_clone(&s->mem, msg);
+	d = e->stanza ? xnode_add(&s->mem, e->stanza, "delay", NS_DELAY) : NULL;
+	if (!d || !xnode_set_attr(&s->mem, d, "from", r->jid) ||
+	    !xnode_set_attr(&s->mem, d, "stamp", stamp) ||
+	    !xnode_set_attr(&s->mem, e->stanza, "to", NULL)) {
+		xnode_free(&s->mem, e->stanza);
+		mem_free(&s->mem, e);
+		svc_nomem(s);
+		return;
+	}
+	buf_init(&tmp, &s->mem);
+	xnode_write(&tmp, e->stanza, NS_CLIENT);
+	e->chars = tmp.len;
+	buf_free(&tmp);
+	if (r->hist_last)
+		r->hist_last->next = e;
+	else
+		r->hist_first = e;
+	r->hist_last = e;
+	r->nhistory++;
+	while (r->nhistory > (size_t)r->cfg.history_length)
+		drop_oldest(r);
+}
+
+/* Parses an XEP-0082 DateTime into ms since the epoch; false if invalid. */
+static bool parse_stamp(const char *s, int64_t *out)
+{
+	struct tm tm;
+	int y, mo, d, h, mi, sec;
+	const char *p;
+	int64_t days;
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) !=
+	    6)
+		return false;
+	memset(&tm, 0, sizeof tm);
+	p = s + 19;
+	if (*p == '.')
+		while (*++p >= '0' && *p <= '9')
+			;
+	/* days from civil (proleptic Gregorian), to avoid timegm() */
+	y -= mo <= 2;
+	{
+		int64_t era = (y >= 0 ? y : y - 399) / 400;
+		int64_t yoe = y - era * 400;
+		int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+		int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+		days = era * 146097 + doe - 719468;
+	}
+	*out = ((days * 24 + h) * 60 + mi) * 60 + sec;
+	if (*p == '+' || *p == '-') {
+		int oh, om;
+		if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2)
+			return false;
+		*out -= (*p == '+' ? 1 : -1) * (int64_t)(oh * 3600 + om * 60);
+	} else if (*p != 'Z') {
+		return false;
+	}
+	*out *= 1000;
+	return true;
+}
+
+static bool num_attr(const xnode *h, const char *name, long *out)
+{
+	const char *v = h ? xnode_attr(h, name) : NULL;
+	char *end;
+	if (!v)
+		return false;
+	*out = strtol(v, &end, 10);
+	if (end == v || *out < 0)
+		*out = 0;
+	return true;
+}
+
+static void send_history(muc_room *r, const char *to, const xnode *muc_x)
+{
+	muc_service *s = r->svc;
+	const xnode *h = muc_x ? xnode_child(muc_x, "history", NULL) : NULL;
+	long maxchars = -1, maxstanzas = (long)r->nhistory, seconds;
+	int64_t since = INT64_MIN;
+	size_t skip, chars = 0, count = 0, i;
+	history_entry *e;
+	const char *sv;
+	if (!num_attr(h, "maxchars", &maxchars))
+		maxchars = -1;
+	if (num_attr(h, "maxstanzas", &maxstanzas) &&
+	    maxstanzas > (long)r->nhistory)
+		maxstanzas = (long)r->nhistory;
+	if (num_attr(h, "seconds", &seconds))
+		since = svc_now(s) - (int64_t)seconds * 1000;
+	sv = h ? xnode_attr(h, "since") : NULL;
+	if (sv) {
+		int64_t t;
+		if (parse_stamp(sv, &t) && t > since)
+			since = t;
+	}
+	/* Count back from the newest entry while every limit holds. */
+	{
+		history_entry **rev;
+		size_t n = r->nhistory, k = 0;
+		rev = n ? mem_alloc(&s->mem, n * sizeof *rev) : NULL;
+		if (n && !rev) {
+			svc_nomem(s);
+			return;
+		}
+		for (e = r->hist_first; e; e = e->next)
+			rev[k++] = e;
+		for (k = n; k > 0; k--) {
+			e = rev[k - 1];
+			if (e->stamp_ms < since)
+				break;
+			if ((long)count >= maxstanzas)
+				break;
+			if (maxchars >= 0 &&
+			    chars + e->chars > (size_t)maxchars)
+				break;
+			chars += e->chars;
+			count++;
+		}
+		mem_free(&s->mem, rev);
+	}
+	skip = r->nhistory - count;
+	for (e = r->hist_first, i = 0; e; e = e->next, i++)
+		if (i >= skip)
+			send_node(s, e->stanza, to, xnode_attr(e->stanza, "from"));
+}
+
+void subject_send(muc_room *r, const char *to)
+{
+	tmpl t;
+	tmpl_init(&t, r->svc, "message",
+		  r->subject_from ? r->subject_from : r->jid);
+	buf_attr(&t.b, "type", "groupchat");
+	if (r->subject && *r->subject) {
+		buf_puts(&t.b, "><subject>");
+		buf_puts_escaped(&t.b, r->subject);
+		buf_puts(&t.b, "</subject></message>");
+	} else {
+		buf_puts(&t.b, "><subject/></message>");
+	}
+	tmpl_send(r->svc, &t, to);
+	tmpl_free(&t);
+}
+
+/* §7.2.15-16: after the presences, history, then the subject (always). */
+void room_join_history_and_subject(muc_room *r, const char *to,
+				   const xnode *muc_x)
+{
+	send_history(r, to, muc_x);
+	subject_send(r, to);
+}

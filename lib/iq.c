@@ -1,0 +1,303 @@
+/* iq routing: to a room (admin, owner, register, disco, ping), to an
+ * occupant (forwarded between occupants, §7.5, and XEP-0410 self-ping),
+ * and to the service itself (disco, the destroy ad-hoc command). */
+#include "common.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define NS_PING "urn:xmpp:ping"
+#define NODE_DESTROY "http://prosody.im/protocol/muc#destroy"
+
+static bool is_request(const stanza *st)
+{
+	return st->type && (strcmp(st->type, "get") == 0 ||
+			    strcmp(st->type, "set") == 0);
+}
+
+void iq_to_room(muc_service *s, muc_room *r, stanza *st)
+{
+	const xnode *q = xnode_first(st->x);
+	bool get;
+	if (!is_request(st))
+		return; /* results and errors to a room answer nothing */
+	if (!q || xnode_next(q, NULL, NULL)) {
+		send_error(s, st, "modify", "bad-request", NULL, NULL);
+		return;
+	}
+	get = strcmp(st->type, "get") == 0;
+	if (strcmp(q->ns, NS_MUC_ADMIN) == 0)
+		admin_iq(s, r, st, q);
+	else if (strcmp(q->ns, NS_MUC_OWNER) == 0)
+		owner_iq(s, r, st, q);
+	else if (strcmp(q->ns, NS_REGISTER) == 0)
+		register_iq(s, r, st, q);
+	else if (get && strcmp(q->ns, NS_DISCO_INFO) == 0)
+		disco_room_info(s, r, st, q);
+	else if (get && strcmp(q->ns, NS_DISCO_ITEMS) == 0) {
+		xnode *reply = xnode_new(&s->mem, "query", NS_DISCO_ITEMS);
+		if (reply)
+			send_result(s, st, reply);
+		else
+			svc_nomem(s);
+		xnode_free(&s->mem, reply);
+	} else if (get && strcmp(q->ns, NS_PING) == 0)
+		send_result(s, st, NULL);
+	else
+		send_error(s, st, "cancel", "service-unavailable", NULL, NULL);
+}
+
+/* Ids of forwarded requests carry the requester so that the answer can
+ * find its way back without state: hex(requester) '.' original id. */
+static bool encode_id(buf *b, const char *requester, const char *id)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p;
+	for (p = (const unsigned char *)requester; *p; p++) {
+		buf_putc(b, hex[*p >> 4]);
+		buf_putc(b, hex[*p & 15]);
+	}
+	buf_putc(b, '.');
+	buf_puts(b, id ? id : "");
+	return buf_ok(b);
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static bool decode_id(buf *requester, const char *id, const char **orig)
+{
+	const char *dot = strchr(id, '.'), *p;
+	if (!dot || (dot - id) % 2)
+		return false;
+	for (p = id; p < dot; p += 2) {
+		int hi = hexval(p[0]), lo = hexval(p[1]);
+		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+			return false;
+		buf_putc(requester, (char)(hi * 16 + lo));
+	}
+	*orig = dot + 1;
+	return buf_ok(requester);
+}
+
+void iq_to_occupant(muc_service *s, muc_room *r, stanza *st)
+{
+	muc_occupant *from = room_occupant_by_real(r, st->from.full);
+	muc_occupant *to = room_occupant_by_nick(r, st->to.resource);
+	const xnode *q = xnode_first(st->x);
+	buf idb;
+	if (!is_request(st)) {
+		/* An answer to a forwarded request: back to the requester. */
+		const char *orig;
+		muc_occupant *req;
+		if (!from || !st->id)
+			return;
+		buf_init(&idb, &s->mem);
+		if (decode_id(&idb, st->id, &orig) &&
+		    (req = room_occupant_by_real(r, idb.data)) != NULL &&
+		    strcmp(req->nick, st->to.resource) == 0) {
+			xnode_set_attr(&s->mem, st->x, "id", orig);
+			send_node(s, st->x, idb.data, from->occupant_jid);
+		}
+		buf_free(&idb);
+		return;
+	}
+	if (!from) {
+		send_error(s, st, "cancel", "not-acceptable", NULL, NULL);
+		return;
+	}
+	/* XEP-0410: a ping to one's own occupant JID is answered here. */
+	if (from == to && q && strcmp(q->ns, NS_PING) == 0) {
+		send_result(s, st, NULL);
+		return;
+	}
+	if (!to) {
+		send_error(s, st, "cancel", "item-not-found",
+			   "Recipient not in room", NULL);
+		return;
+	}
+	buf_init(&idb, &s->mem);
+	if (!encode_id(&idb, st->from.full, st->id) ||
+	    !xnode_set_attr(&s->mem, st->x, "id", idb.data)) {
+		buf_free(&idb);
+		svc_nomem(s);
+		return;
+	}
+	buf_free(&idb);
+	/* vCards are asked of the bare JID (XEP-0054 via MUC, §7.5). */
+	if (q && strcmp(q->ns, "vcard-temp") == 0) {
+		jid j;
+		if (jid_parse(&s->mem, to->sessions->real_jid, &j) == MUC_OK) {
+			send_node(s, st->x, j.bare, from->occupant_jid);
+			jid_free(&s->mem, &j);
+		}
+		return;
+	}
+	send_node(s, st->x, to->sessions->real_jid, from->occupant_jid);
+}
+
+static void service_disco_info(muc_service *s, stanza *st)
+{
+	const muc_mem *m = &s->mem;
+	xnode *q = xnode_new(m, "query", NS_DISCO_INFO), *id = NULL, *f;
+	static const char *const features[] = {
+		NS_DISCO_INFO, NS_DISCO_ITEMS, NS_MUC, NS_COMMANDS};
+	size_t i;
+	bool ok = q && (id = xnode_add(m, q, "identity", NULL)) &&
+		  xnode_set_attr(m, id, "category", "conference") &&
+		  xnode_set_attr(m, id, "type", "text") &&
+		  xnode_set_attr(m, id, "name", "Chatrooms");
+	for (i = 0; ok && i < sizeof features / sizeof *features; i++) {
+		f = xnode_add(m, q, "feature", NULL);
+		ok = f && xnode_set_attr(m, f, "var", features[i]);
+	}
+	if (ok)
+		send_result(s, st, q);
+	else
+		svc_nomem(s);
+	xnode_free(m, q);
+}
+
+/* Public rooms (§6.3): unlocked, not hidden. */
+static void service_disco_items(muc_service *s, stanza *st)
+{
+	const muc_mem *m = &s->mem;
+	xnode *q = xnode_new(m, "query", NS_DISCO_ITEMS);
+	muc_room *r;
+	bool ok = q != NULL;
+	for (r = s->room_first; r && ok; r = r->next) {
+		xnode *it;
+		if (!r->cfg.public_ || r->locked)
+			continue;
+		it = xnode_add(m, q, "item", NULL);
+		ok = it && xnode_set_attr(m, it, "jid", r->jid) &&
+		     (!r->cfg.name ||
+		      xnode_set_attr(m, it, "name", r->cfg.name));
+	}
+	if (ok)
+		send_result(s, st, q);
+	else
+		svc_nomem(s);
+	xnode_free(m, q);
+}
+
+/* The reference's ad-hoc command for service admins: destroy rooms. */
+static void destroy_command(muc_service *s, stanza *st, const xnode *cmd)
+{
+	const muc_mem *m = &s->mem;
+	const xnode *x = xnode_child(cmd, "x", NS_DATA), *f, *v;
+	xnode *reply;
+	buf note, sid;
+	size_t i;
+	if (!st->from.bare || s->nadmins == 0) {
+		send_error(s, st, "auth", "forbidden", NULL, NULL);
+		return;
+	}
+	for (i = 0; i < s->nadmins; i++)
+		if (strcmp(s->admins[i], st->from.bare) == 0)
+			break;
+	if (i == s->nadmins) {
+		send_error(s, st, "auth", "forbidden", NULL, NULL);
+		return;
+	}
+	reply = xnode_new(m, "command", NS_COMMANDS);
+	buf_init(&note, m);
+	buf_init(&sid, m);
+	if (s->cb.id) {
+		char idtmp[128];
+		size_t n = s->cb.id(idtmp, sizeof idtmp, s->user_data);
+		buf_put(&sid, idtmp, n < sizeof idtmp ? n : 0);
+	}
+	if (!sid.len) {
+		char num[32];
+		int k = snprintf(num, sizeof num, "cmd%llu",
+				 (unsigned long long)++s->next_id);
+		buf_put(&sid, num, (size_t)k);
+	}
+	if (!reply || !xnode_set_attr(m, reply, "node", NODE_DESTROY) ||
+	    !xnode_set_attr(m, reply, "sessionid", buf_cstr(&sid)))
+		goto nomem;
+	if (!x) {
+		/* No form yet: offer it (XEP-0050 §3.4). */
+		xnode *form = xnode_add(m, reply, "x", NS_DATA), *fl;
+		if (!form || !xnode_set_attr(m, reply, "status", "executing") ||
+		    !xnode_set_attr(m, form, "type", "form") ||
+		    !xnode_add_text_child(m, form, "title", "Destroy rooms") ||
+		    !(fl = xnode_add(m, form, "field", NULL)) ||
+		    !xnode_set_attr(m, fl, "var", "rooms") ||
+		    !xnode_set_attr(m, fl, "type", "list-multi") ||
+		    !xnode_set_attr(m, fl, "label", "Rooms to destroy"))
+			goto nomem;
+		send_result(s, st, reply);
+		goto done;
+	}
+	buf_puts(&note, "The following rooms were destroyed:");
+	for (f = xnode_child(x, "field", NULL); f;
+	     f = xnode_next(f, "field", NULL)) {
+		const char *var = xnode_attr(f, "var");
+		if (!var || strcmp(var, "rooms") != 0)
+			continue;
+		for (v = xnode_child(f, "value", NULL); v;
+		     v = xnode_next(v, "value", NULL)) {
+			int rc;
+			char *bare = jid_prep_bare(m, xnode_text(v) ?
+							   xnode_text(v) : "",
+						   &rc);
+			muc_room *r = bare ? strmap_get(&s->rooms, bare) : NULL;
+			if (r) {
+				buf_putc(&note, '\n');
+				buf_puts(&note, r->jid);
+				room_destroy(r, NULL, NULL, NULL);
+			}
+			mem_free(m, bare);
+		}
+	}
+	{
+		xnode *n = xnode_add(m, reply, "note", NULL);
+		if (!buf_ok(&note) || !n ||
+		    !xnode_set_attr(m, reply, "status", "completed") ||
+		    !xnode_set_attr(m, n, "type", "info") ||
+		    !xnode_add_text(m, n, note.data, note.len))
+			goto nomem;
+	}
+	send_result(s, st, reply);
+	goto done;
+nomem:
+	svc_nomem(s);
+done:
+	buf_free(&note);
+	buf_free(&sid);
+	xnode_free(m, reply);
+}
+
+void iq_to_service(muc_service *s, stanza *st)
+{
+	const xnode *q = xnode_first(st->x);
+	bool get;
+	if (!is_request(st))
+		return;
+	if (!q) {
+		send_error(s, st, "modify", "bad-request", NULL, NULL);
+		return;
+	}
+	get = strcmp(st->type, "get") == 0;
+	if (get && strcmp(q->ns, NS_DISCO_INFO) == 0 && !xnode_attr(q, "node"))
+		service_disco_info(s, st);
+	else if (get && strcmp(q->ns, NS_DISCO_ITEMS) == 0 &&
+		 !xnode_attr(q, "node"))
+		service_disco_items(s, st);
+	else if (get && strcmp(q->ns, NS_PING) == 0)
+		send_result(s, st, NULL);
+	else if (!get && strcmp(q->name, "command") == 0 &&
+		 strcmp(q->ns, NS_COMMANDS) == 0 && xnode_attr(q, "node") &&
+		 strcmp(xnode_attr(q, "node"), NODE_DESTROY) == 0)
+		destroy_command(s, st, q);
+	else
+		send_error(s, st, "cancel", "service-unavailable", NULL, NULL);
+}

@@ -1,0 +1,121 @@
+#include "jid.h"
+
+#include <stringprep.h>
+#include <string.h>
+
+/* Runs a stringprep profile over n bytes of s into a new string. */
+static int prep(const muc_mem *m, const char *s, size_t n,
+		const Stringprep_profile *profile, Stringprep_profile_flags fl,
+		char **out)
+{
+	/* NFKC can expand a string; room for that, capped by the part limit. */
+	size_t cap = n * 4 + 16;
+	char *b;
+	*out = NULL;
+	if (n == 0 || n > JID_PART_MAX)
+		return MUC_ERR_JID;
+	b = mem_alloc(m, cap);
+	if (!b)
+		return MUC_ERR_NOMEM;
+	memcpy(b, s, n);
+	b[n] = '\0';
+	if (stringprep(b, cap, fl, profile) != STRINGPREP_OK || b[0] == '\0' ||
+	    strlen(b) > JID_PART_MAX) {
+		mem_free(m, b);
+		return MUC_ERR_JID;
+	}
+	*out = b;
+	return MUC_OK;
+}
+
+void jid_free(const muc_mem *m, jid *j)
+{
+	mem_free(m, j->node);
+	mem_free(m, j->domain);
+	mem_free(m, j->resource);
+	mem_free(m, j->bare);
+	mem_free(m, j->full);
+	memset(j, 0, sizeof *j);
+}
+
+static char *join(const muc_mem *m, const char *a, char sep, const char *b)
+{
+	size_t la = strlen(a), lb = b ? strlen(b) : 0;
+	char *r = mem_alloc(m, la + lb + 2);
+	if (!r)
+		return NULL;
+	memcpy(r, a, la);
+	if (b) {
+		r[la] = sep;
+		memcpy(r + la + 1, b, lb + 1);
+	} else {
+		r[la] = '\0';
+	}
+	return r;
+}
+
+int jid_parse(const muc_mem *m, const char *s, jid *out)
+{
+	const char *slash, *at, *dom;
+	size_t dlen;
+	int rc;
+	memset(out, 0, sizeof *out);
+	if (!s)
+		return MUC_ERR_JID;
+	slash = strchr(s, '/');
+	at = memchr(s, '@', slash ? (size_t)(slash - s) : strlen(s));
+	dom = at ? at + 1 : s;
+	dlen = slash ? (size_t)(slash - dom) : strlen(dom);
+	if (at) {
+		rc = prep(m, s, (size_t)(at - s), stringprep_xmpp_nodeprep, 0,
+			  &out->node);
+		if (rc)
+			goto fail;
+	}
+	/* A trailing dot on the domain is not part of its name. */
+	if (dlen > 1 && dom[dlen - 1] == '.')
+		dlen--;
+	rc = prep(m, dom, dlen, stringprep_nameprep, 0, &out->domain);
+	if (rc)
+		goto fail;
+	if (slash) {
+		rc = prep(m, slash + 1, strlen(slash + 1),
+			  stringprep_xmpp_resourceprep, 0, &out->resource);
+		if (rc)
+			goto fail;
+	}
+	rc = MUC_ERR_NOMEM;
+	out->bare = out->node ? join(m, out->node, '@', out->domain)
+			      : mem_strdup(m, out->domain);
+	if (!out->bare)
+		goto fail;
+	out->full = join(m, out->bare, '/', out->resource);
+	if (!out->full)
+		goto fail;
+	return MUC_OK;
+fail:
+	jid_free(m, out);
+	return rc;
+}
+
+char *jid_prep_bare(const muc_mem *m, const char *s, int *err)
+{
+	jid j;
+	char *r;
+	*err = jid_parse(m, s, &j);
+	if (*err)
+		return NULL;
+	r = j.bare;
+	j.bare = NULL;
+	jid_free(m, &j);
+	return r;
+}
+
+int nick_check_strict(const muc_mem *m, const char *nick)
+{
+	char *b;
+	int rc = prep(m, nick, strlen(nick), stringprep_xmpp_resourceprep,
+		      STRINGPREP_NO_UNASSIGNED, &b);
+	mem_free(m, b);
+	return rc;
+}

@@ -1,0 +1,178 @@
+/* Everything the library sends leaves through here, to the host's deliver
+ * hook. Broadcasts serialize a stanza once (tmpl) and only address it per
+ * recipient. */
+#include "common.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void svc_log(muc_service *s, muc_log_level lvl, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	if (!s->cb.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	s->cb.log(lvl, line, s->user_data);
+}
+
+int64_t svc_now(muc_service *s)
+{
+	return s->cb.clock ? s->cb.clock(s->user_data) : 0;
+}
+
+void svc_nomem(muc_service *s)
+{
+	if (!s->status)
+		s->status = MUC_ERR_NOMEM;
+}
+
+static void deliver(muc_service *s, const char *to, const char *from)
+{
+	muc_stanza_out o;
+	if (s->status == MUC_ERR_CALLBACK)
+		return; /* the host asked us to stop sending */
+	if (!buf_ok(&s->out)) {
+		svc_nomem(s);
+		return;
+	}
+	o.to = to;
+	o.from = from;
+	o.xml = s->out.data;
+	o.len = s->out.len;
+	if (s->cb.deliver(&o, s->user_data) != 0)
+		s->status = MUC_ERR_CALLBACK;
+}
+
+void tmpl_init(tmpl *t, muc_service *s, const char *name, const char *from)
+{
+	buf_init(&t->b, &s->mem);
+	t->name = name;
+	t->from = from;
+	buf_attr(&t->b, "from", from);
+}
+
+void tmpl_free(tmpl *t)
+{
+	buf_free(&t->b);
+}
+
+void tmpl_send(muc_service *s, tmpl *t, const char *to)
+{
+	if (!buf_ok(&t->b)) {
+		svc_nomem(s);
+		return;
+	}
+	buf_reset(&s->out);
+	buf_putc(&s->out, '<');
+	buf_puts(&s->out, t->name);
+	buf_attr(&s->out, "to", to);
+	buf_put(&s->out, t->b.data, t->b.len);
+	deliver(s, to, t->from);
+}
+
+void send_node(muc_service *s, const xnode *st, const char *to,
+	       const char *from)
+{
+	size_t i;
+	const xnode *c;
+	buf_reset(&s->out);
+	buf_putc(&s->out, '<');
+	buf_puts(&s->out, st->name);
+	buf_attr(&s->out, "to", to);
+	buf_attr(&s->out, "from", from);
+	for (i = 0; i < st->nattrs; i++) {
+		const char *n = st->attrs[i].name;
+		if (strcmp(n, "to") && strcmp(n, "from"))
+			buf_attr(&s->out, n, st->attrs[i].value);
+	}
+	if (!st->children) {
+		buf_puts(&s->out, "/>");
+	} else {
+		buf_putc(&s->out, '>');
+		for (c = st->children; c; c = c->next)
+			xnode_write(&s->out, c, NS_CLIENT);
+		buf_puts(&s->out, "</");
+		buf_puts(&s->out, st->name);
+		buf_putc(&s->out, '>');
+	}
+	deliver(s, to, from);
+}
+
+static const char *kind_name(stanza_kind k)
+{
+	return k == ST_MESSAGE ? "message" : k == ST_PRESENCE ? "presence" : "iq";
+}
+
+void send_result(muc_service *s, const stanza *st, const xnode *payload)
+{
+	buf_reset(&s->out);
+	buf_puts(&s->out, "<iq");
+	buf_attr(&s->out, "to", st->from.full);
+	buf_attr(&s->out, "from", st->to.full);
+	buf_attr(&s->out, "type", "result");
+	if (st->id)
+		buf_attr(&s->out, "id", st->id);
+	if (payload) {
+		buf_putc(&s->out, '>');
+		xnode_write(&s->out, payload, NS_CLIENT);
+		buf_puts(&s->out, "</iq>");
+	} else {
+		buf_puts(&s->out, "/>");
+	}
+	deliver(s, st->from.full, st->to.full);
+}
+
+void send_error_extra(muc_service *s, const stanza *st, const char *type,
+		      const char *condition, const char *text,
+		      const char *by, const char *code, bool muc_x)
+{
+	const char *name = kind_name(st->kind);
+	/* RFC 6120 §8.3.1: never answer an error with an error. */
+	if (st->type && strcmp(st->type, "error") == 0)
+		return;
+	buf_reset(&s->out);
+	buf_putc(&s->out, '<');
+	buf_puts(&s->out, name);
+	buf_attr(&s->out, "to", st->from.full);
+	buf_attr(&s->out, "from", st->to.full);
+	buf_attr(&s->out, "type", "error");
+	if (st->id)
+		buf_attr(&s->out, "id", st->id);
+	buf_puts(&s->out, "><error");
+	buf_attr(&s->out, "type", type);
+	if (by)
+		buf_attr(&s->out, "by", by);
+	if (code)
+		buf_attr(&s->out, "code", code);
+	buf_puts(&s->out, "><");
+	buf_puts(&s->out, condition);
+	buf_attr(&s->out, "xmlns", NS_STANZAS);
+	buf_puts(&s->out, "/>");
+	if (text) {
+		buf_puts(&s->out, "<text");
+		buf_attr(&s->out, "xmlns", NS_STANZAS);
+		buf_putc(&s->out, '>');
+		buf_puts_escaped(&s->out, text);
+		buf_puts(&s->out, "</text>");
+	}
+	buf_puts(&s->out, "</error>");
+	if (muc_x) {
+		buf_puts(&s->out, "<x");
+		buf_attr(&s->out, "xmlns", NS_MUC);
+		buf_puts(&s->out, "/>");
+	}
+	buf_puts(&s->out, "</");
+	buf_puts(&s->out, name);
+	buf_putc(&s->out, '>');
+	deliver(s, st->from.full, st->to.full);
+}
+
+void send_error(muc_service *s, const stanza *st, const char *type,
+		const char *condition, const char *text, const char *by)
+{
+	send_error_extra(s, st, type, condition, text, by, NULL, false);
+}

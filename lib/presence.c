@@ -1,0 +1,394 @@
+/* Presence to a room: entering (§7.2), updating (§7.7), changing nickname
+ * (§7.6), leaving (§7.14), and the error bounce that removes an occupant
+ * whose client is gone (status 333, as the reference does). */
+#include "common.h"
+
+#include <string.h>
+
+static void leave_session(muc_room *r, muc_occupant *o, stanza *st);
+
+/* RFC 6120 §8.3.3 conditions that mean the client is gone. */
+static bool kickable_condition(const xnode *err, const char **cond)
+{
+	static const char *const kick[] = {
+		"gone", "internal-server-error", "item-not-found",
+		"jid-malformed", "recipient-unavailable", "redirect",
+		"remote-connection-failed", "remote-server-not-found",
+		"remote-server-timeout", "service-unavailable"};
+	const xnode *c = err ? xnode_child(err, NULL, NS_STANZAS) : NULL;
+	size_t i;
+	*cond = NULL;
+	while (c && strcmp(c->name, "text") == 0)
+		c = xnode_next(c, NULL, NS_STANZAS);
+	if (!c)
+		return true; /* a malformed error: the client is broken */
+	*cond = c->name;
+	for (i = 0; i < sizeof kick / sizeof *kick; i++)
+		if (strcmp(kick[i], c->name) == 0)
+			return true;
+	return false;
+}
+
+/* Removes the session that answered with an error (status 333). */
+void occupant_kick_for_error(muc_room *r, stanza *st, bool only_kickable)
+{
+	muc_service *s = r->svc;
+	muc_occupant *o = room_occupant_by_real(r, st->from.full);
+	const xnode *err = xnode_child(st->x, "error", NULL);
+	const char *cond;
+	xnode *p;
+	buf msg;
+	pres_status ps;
+	if (!o)
+		return;
+	if (!kickable_condition(err, &cond) && only_kickable)
+		return;
+	buf_init(&msg, &s->mem);
+	buf_puts(&msg, "Kicked: ");
+	if (cond) {
+		const char *c;
+		for (c = cond; *c; c++)
+			buf_putc(&msg, *c == '-' ? ' ' : *c);
+	} else {
+		buf_puts(&msg, "presence error");
+	}
+	p = xnode_new(&s->mem, "presence", NS_CLIENT);
+	if (!p || !xnode_set_attr(&s->mem, p, "type", "unavailable") ||
+	    !buf_ok(&msg)) {
+		xnode_free(&s->mem, p);
+		buf_free(&msg);
+		svc_nomem(s);
+		return;
+	}
+	{
+		xnode *status = xnode_add(&s->mem, p, "status", NULL);
+		if (status)
+			xnode_add_text(&s->mem, status, msg.data, msg.len);
+	}
+	buf_free(&msg);
+	if (o->sessions->next) {
+		/* Other sessions stay: only this one goes. */
+		xnode_free(&s->mem, p);
+		leave_session(r, o, st);
+		return;
+	}
+	occupant_set_session(o, st->from.full, p);
+	o->role = MUC_ROLE_NONE;
+	memset(&ps, 0, sizeof ps);
+	ps.codes[ps.ncodes++] = 333;
+	broadcast_occupant(r, o, &ps);
+	occupant_remove(o);
+	room_reap_if_empty(r);
+}
+
+static void join_error(muc_service *s, stanza *st, const char *room,
+		       const char *type, const char *cond, const char *text)
+{
+	send_error(s, st, type, cond, text, room);
+}
+
+/* XEP-0045 §7.2.1-§7.2.9: may this JID enter as this nick? Sends the error
+ * and returns false when not. */
+static bool may_enter(muc_service *s, muc_room *r, stanza *st,
+		      const char *room_jid, const xnode *muc_x)
+{
+	const char *nick = st->to.resource;
+	muc_affiliation a;
+	affil_entry *reserved;
+	muc_occupant *dest;
+	const char *c;
+	bool visible = false;
+	for (c = nick; *c; c++)
+		if (*c != ' ' && *c != '\t' && *c != '\n' && *c != '\r')
+			visible = true;
+	if (!visible) {
+		join_error(s, st, room_jid, "modify", "not-allowed",
+			   "Invisible Nicknames are forbidden");
+		return false;
+	}
+	if (nick_check_strict(&s->mem, nick) != MUC_OK) {
+		join_error(s, st, room_jid, "modify", "jid-malformed",
+			   "Nickname must pass strict validation");
+		return false;
+	}
+	if (!r)
+		return true; /* a new room: its creator may enter */
+	a = affil_get(r, st->from.bare);
+	if (room_is_service_admin(r, st->from.bare))
+		a = MUC_AFFIL_OWNER;
+	if (a == MUC_AFFIL_OUTCAST) {
+		send_error_extra(s, st, "auth", "forbidden", NULL, room_jid,
+				 "403", true);
+		return false;
+	}
+	if (r->locked) {
+		join_error(s, st, room_jid, "cancel", "item-not-found", NULL);
+		return false;
+	}
+	if (r->cfg.members_only && a < MUC_AFFIL_MEMBER) {
+		join_error(s, st, room_jid, "auth", "registration-required",
+			   NULL);
+		return false;
+	}
+	if (r->cfg.password && a < MUC_AFFIL_OWNER) {
+		const char *given =
+			muc_x ? xnode_child_text(muc_x, "password", NULL) : NULL;
+		if (!given || strcmp(given, r->cfg.password) != 0) {
+			join_error(s, st, room_jid, "auth", "not-authorized",
+				   NULL);
+			return false;
+		}
+	}
+	reserved = affil_by_reserved_nick(r, nick);
+	if (reserved && strcmp(reserved->jid, st->from.bare) != 0) {
+		join_error(s, st, room_jid, "cancel", "conflict", NULL);
+		return false;
+	}
+	dest = room_occupant_by_nick(r, nick);
+	if (dest && strcmp(dest->bare_jid, st->from.bare) != 0) {
+		send_error_extra(s, st, "cancel", "conflict", NULL, room_jid,
+				 "409", true);
+		return false;
+	}
+	if (!dest && r->cfg.max_users > 0 &&
+	    r->noccupants >= (size_t)r->cfg.max_users &&
+	    a < MUC_AFFIL_ADMIN) {
+		join_error(s, st, room_jid, "cancel", "service-unavailable",
+			   NULL);
+		return false;
+	}
+	return true;
+}
+
+static void join(muc_service *s, muc_room *r, stanza *st)
+{
+	const xnode *muc_x = xnode_child(st->x, "x", NS_MUC);
+	const char *nick = st->to.resource;
+	bool is_new = r == NULL;
+	muc_occupant *o;
+	muc_affiliation a;
+	muc_role role;
+	pres_status ps;
+	xnode *stored;
+	if (!may_enter(s, r, st, st->to.bare, muc_x))
+		return;
+	if (is_new) {
+		if (room_create(s, st->to.bare, &r) ||
+		    affil_store(r, st->from.bare, MUC_AFFIL_OWNER, NULL, NULL,
+				false)) {
+			if (r)
+				room_free(r);
+			svc_nomem(s);
+			return;
+		}
+		/* XEP-0045 §10.1.1: locked until the owner configures it. */
+		r->locked = true;
+	}
+	a = affil_get(r, st->from.bare);
+	role = room_default_role(r, a);
+	if (room_is_service_admin(r, st->from.bare))
+		role = MUC_ROLE_MODERATOR;
+	if (role == MUC_ROLE_NONE) {
+		join_error(s, st, r->jid, "auth", "registration-required",
+			   NULL);
+		return;
+	}
+	stored = presence_for_storage(s, st->x);
+	o = room_occupant_by_nick(r, nick);
+	if (!o) {
+		o = occupant_new(r, nick, st->from.bare);
+		if (o)
+			o->role = role;
+	}
+	if (!stored || !o ||
+	    occupant_set_session(o, st->from.full, stored) != MUC_OK) {
+		if (!stored || !o)
+			xnode_free(&s->mem, stored);
+		if (o && !o->sessions)
+			occupant_remove(o);
+		room_reap_if_empty(r);
+		svc_nomem(s);
+		return;
+	}
+	memset(&ps, 0, sizeof ps);
+	if (is_new)
+		ps.codes[ps.ncodes++] = 201;
+	if (r->cfg.whois == WHOIS_ANYONE)
+		ps.self_codes[ps.nself++] = 100;
+	send_occupant_list(r, st->from.full, NULL);
+	broadcast_occupant(r, o, &ps);
+	room_join_history_and_subject(r, st->from.full, muc_x);
+}
+
+/* One session leaves; the occupant goes with its last session. */
+static void leave_session(muc_room *r, muc_occupant *o, stanza *st)
+{
+	muc_service *s = r->svc;
+	xnode *stored = presence_for_storage(s, st->x);
+	pres_status ps;
+	memset(&ps, 0, sizeof ps);
+	if (!stored) {
+		svc_nomem(s);
+		return;
+	}
+	if (o->sessions->next) {
+		/* Others stay: this session alone sees itself leave. */
+		tmpl t;
+		buf *b;
+		tmpl_init(&t, s, "presence", o->occupant_jid);
+		b = &t.b;
+		buf_attr(b, "type", "unavailable");
+		buf_puts(b, "><x");
+		buf_attr(b, "xmlns", NS_MUC_USER);
+		buf_puts(b, "><item");
+		buf_attr(b, "affiliation",
+			 muc_affiliation_name(affil_get(r, o->bare_jid)));
+		buf_attr(b, "role", "none");
+		buf_attr(b, "jid", st->from.full);
+		buf_puts(b, "/><status code='110'/></x></presence>");
+		tmpl_send(s, &t, st->from.full);
+		tmpl_free(&t);
+		xnode_free(&s->mem, stored);
+		occupant_remove_session(o, st->from.full);
+		broadcast_occupant(r, o, &ps);
+		return;
+	}
+	occupant_set_session(o, st->from.full, stored);
+	o->role = MUC_ROLE_NONE;
+	broadcast_occupant(r, o, &ps);
+	occupant_remove(o);
+	room_reap_if_empty(r);
+}
+
+static void update(muc_service *s, muc_room *r, muc_occupant *o, stanza *st)
+{
+	const xnode *muc_x = xnode_child(st->x, "x", NS_MUC);
+	xnode *stored = presence_for_storage(s, st->x);
+	pres_status ps;
+	if (!stored || occupant_set_session(o, st->from.full, stored)) {
+		svc_nomem(s);
+		return;
+	}
+	memset(&ps, 0, sizeof ps);
+	/* A join presence from a session already inside is a resync: the
+	 * client lost track, so it gets the whole room state again. */
+	if (muc_x)
+		send_occupant_list(r, st->from.full, NULL);
+	broadcast_occupant(r, o, &ps);
+	if (muc_x)
+		room_join_history_and_subject(r, st->from.full, muc_x);
+}
+
+static void change_nick(muc_service *s, muc_room *r, muc_occupant *o,
+			stanza *st)
+{
+	const char *nick = st->to.resource;
+	muc_occupant *dest;
+	affil_entry *reserved;
+	xnode *stored, *unavail;
+	muc_role role = o->role;
+	pres_status ps;
+	if (nick_check_strict(&s->mem, nick) != MUC_OK) {
+		join_error(s, st, r->jid, "modify", "jid-malformed",
+			   "Nickname must pass strict validation");
+		return;
+	}
+	reserved = affil_by_reserved_nick(r, nick);
+	if (reserved && strcmp(reserved->jid, st->from.bare) != 0) {
+		join_error(s, st, r->jid, "cancel", "conflict", NULL);
+		return;
+	}
+	dest = room_occupant_by_nick(r, nick);
+	if (dest && strcmp(dest->bare_jid, st->from.bare) != 0) {
+		send_error_extra(s, st, "cancel", "conflict", NULL, r->jid,
+				 "409", true);
+		return;
+	}
+	stored = presence_for_storage(s, st->x);
+	unavail = xnode_new(&s->mem, "presence", NS_CLIENT);
+	if (!stored || !unavail ||
+	    !xnode_set_attr(&s->mem, unavail, "type", "unavailable")) {
+		xnode_free(&s->mem, stored);
+		xnode_free(&s->mem, unavail);
+		svc_nomem(s);
+		return;
+	}
+	/* §7.6: the old nick leaves with 303 naming the new one. */
+	memset(&ps, 0, sizeof ps);
+	if (o->sessions->next) {
+		xnode_free(&s->mem, unavail);
+		occupant_remove_session(o, st->from.full);
+		broadcast_occupant(r, o, &ps);
+	} else {
+		occupant_set_session(o, st->from.full, unavail);
+		o->role = MUC_ROLE_NONE;
+		ps.codes[ps.ncodes++] = 303;
+		ps.new_nick = nick;
+		broadcast_occupant(r, o, &ps);
+		occupant_remove(o);
+	}
+	if (!dest) {
+		dest = occupant_new(r, nick, st->from.bare);
+		if (!dest) {
+			xnode_free(&s->mem, stored);
+			room_reap_if_empty(r);
+			svc_nomem(s);
+			return;
+		}
+		dest->role = role;
+	}
+	if (occupant_set_session(dest, st->from.full, stored)) {
+		if (!dest->sessions)
+			occupant_remove(dest);
+		room_reap_if_empty(r);
+		svc_nomem(s);
+		return;
+	}
+	memset(&ps, 0, sizeof ps);
+	broadcast_occupant(r, dest, &ps);
+}
+
+void presence_to_occupant(muc_service *s, muc_room *r, stanza *st)
+{
+	const char *type = st->type;
+	muc_occupant *o = r ? room_occupant_by_real(r, st->from.full) : NULL;
+	if (type && strcmp(type, "error") == 0) {
+		if (r)
+			occupant_kick_for_error(r, st, false);
+		return;
+	}
+	if (type && strcmp(type, "unavailable") == 0) {
+		if (o)
+			leave_session(r, o, st);
+		return;
+	}
+	if (type) {
+		/* probe and subscription types are not for rooms */
+		if (strcmp(type, "probe") != 0)
+			send_error(s, st, "modify", "bad-request", NULL, NULL);
+		return;
+	}
+	if (!o)
+		join(s, r, st);
+	else if (strcmp(o->nick, st->to.resource) == 0)
+		update(s, r, o, st);
+	else
+		change_nick(s, r, o, st);
+}
+
+/* Some clients send presence to the bare room JID; the reference treats it
+ * as presence to the sender's own occupant JID. */
+void presence_to_room(muc_service *s, muc_room *r, stanza *st)
+{
+	muc_occupant *o = room_occupant_by_real(r, st->from.full);
+	char *saved_res, *saved_full;
+	if (!o)
+		return;
+	saved_res = st->to.resource;
+	saved_full = st->to.full;
+	st->to.resource = o->nick;
+	st->to.full = o->occupant_jid;
+	presence_to_occupant(s, r, st);
+	st->to.resource = saved_res;
+	st->to.full = saved_full;
+}

@@ -1,0 +1,115 @@
+/* Room objects: creation, lookup tables, and their end. */
+#include "common.h"
+
+#include <string.h>
+
+int room_create(muc_service *s, const char *room_jid, muc_room **out)
+{
+	muc_room *r = mem_calloc(&s->mem, sizeof *r);
+	*out = NULL;
+	if (!r)
+		return MUC_ERR_NOMEM;
+	r->svc = s;
+	r->jid = mem_strdup(&s->mem, room_jid);
+	strmap_init(&r->by_nick, &s->mem);
+	strmap_init(&r->by_real, &s->mem);
+	strmap_init(&r->affil_by_jid, &s->mem);
+	r->cfg = s->defaults; /* defaults hold no strings */
+	if (!r->jid || !strmap_put(&s->rooms, r->jid, r)) {
+		mem_free(&s->mem, r->jid);
+		mem_free(&s->mem, r);
+		return MUC_ERR_NOMEM;
+	}
+	r->prev = s->room_last;
+	if (s->room_last)
+		s->room_last->next = r;
+	else
+		s->room_first = r;
+	s->room_last = r;
+	s->nrooms++;
+	*out = r;
+	return MUC_OK;
+}
+
+void room_free(muc_room *r)
+{
+	muc_service *s = r->svc;
+	affil_entry *a, *an;
+	while (r->first)
+		occupant_free(r, r->first);
+	for (a = r->affil_first; a; a = an) {
+		an = a->next;
+		mem_free(&s->mem, a->jid);
+		mem_free(&s->mem, a->reason);
+		mem_free(&s->mem, a->nick);
+		mem_free(&s->mem, a);
+	}
+	history_free(r);
+	strmap_free(&r->by_nick);
+	strmap_free(&r->by_real);
+	strmap_free(&r->affil_by_jid);
+	config_free(&s->mem, &r->cfg);
+	mem_free(&s->mem, r->subject);
+	mem_free(&s->mem, r->subject_from);
+	strmap_del(&s->rooms, r->jid);
+	if (r->prev)
+		r->prev->next = r->next;
+	else
+		s->room_first = r->next;
+	if (r->next)
+		r->next->prev = r->prev;
+	else
+		s->room_last = r->prev;
+	s->nrooms--;
+	mem_free(&s->mem, r->jid);
+	mem_free(&s->mem, r);
+}
+
+/* A temporary room goes with its last occupant (XEP-0045 §10.1.3). */
+void room_reap_if_empty(muc_room *r)
+{
+	if (r->noccupants == 0 && !r->cfg.persistent)
+		room_free(r);
+}
+
+muc_occupant *room_occupant_by_nick(const muc_room *r, const char *nick)
+{
+	return strmap_get(&r->by_nick, nick);
+}
+
+muc_occupant *room_occupant_by_real(const muc_room *r, const char *full)
+{
+	return strmap_get(&r->by_real, full);
+}
+
+bool room_is_service_admin(const muc_room *r, const char *j)
+{
+	size_t i, n;
+	const char *slash = strchr(j, '/');
+	n = slash ? (size_t)(slash - j) : strlen(j);
+	for (i = 0; i < r->svc->nadmins; i++)
+		if (strlen(r->svc->admins[i]) == n &&
+		    memcmp(r->svc->admins[i], j, n) == 0)
+			return true;
+	return false;
+}
+
+/* XEP-0045 §5.1.2 default roles; members-only rooms admit no one below
+ * member, moderated rooms give unaffiliated users the visitor role. */
+muc_role room_default_role(const muc_room *r, muc_affiliation a)
+{
+	switch (a) {
+	case MUC_AFFIL_OWNER:
+	case MUC_AFFIL_ADMIN:
+		return MUC_ROLE_MODERATOR;
+	case MUC_AFFIL_MEMBER:
+		return MUC_ROLE_PARTICIPANT;
+	case MUC_AFFIL_NONE:
+		if (r->cfg.members_only)
+			return MUC_ROLE_NONE;
+		return r->cfg.moderated ? MUC_ROLE_VISITOR
+					: MUC_ROLE_PARTICIPANT;
+	default:
+		return MUC_ROLE_NONE;
+	}
+}

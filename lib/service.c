@@ -1,0 +1,300 @@
+/* The service object and the edge: stanzas come in here, are parsed and
+ * checked once, and are dispatched to the room, occupant or service
+ * handler by their kind and address (XEP-0045 §6 for the service itself). */
+#include "common.h"
+
+#include <mxml.h>
+#include <string.h>
+
+/* Defaults chosen to bound memory per stanza; see README "Limits". */
+#define DEFAULT_MAX_STANZA (256 * 1024)
+#define DEFAULT_MAX_DEPTH 32
+
+int muc_callbacks_new(muc_callbacks **out)
+{
+	muc_mem m;
+	if (!out)
+		return MUC_ERR_INVALID;
+	mem_init(&m, NULL);
+	*out = mem_calloc(&m, sizeof **out);
+	return *out ? MUC_OK : MUC_ERR_NOMEM;
+}
+
+void muc_callbacks_del(muc_callbacks *cb)
+{
+	muc_mem m;
+	mem_init(&m, NULL);
+	mem_free(&m, cb);
+}
+
+void muc_callbacks_set_deliver(muc_callbacks *cb, muc_deliver_fn fn)
+{
+	if (cb)
+		cb->deliver = fn;
+}
+
+void muc_callbacks_set_clock(muc_callbacks *cb, muc_clock_fn fn)
+{
+	if (cb)
+		cb->clock = fn;
+}
+
+void muc_callbacks_set_id(muc_callbacks *cb, muc_id_fn fn)
+{
+	if (cb)
+		cb->id = fn;
+}
+
+void muc_callbacks_set_log(muc_callbacks *cb, muc_log_fn fn)
+{
+	if (cb)
+		cb->log = fn;
+}
+
+int muc_service_new(muc_service **out, const char *domain,
+		    const muc_callbacks *callbacks,
+		    const muc_allocator *allocator, void *user_data)
+{
+	muc_service *s;
+	muc_mem m;
+	jid d;
+	int rc;
+	if (!out)
+		return MUC_ERR_INVALID;
+	*out = NULL;
+	if (!domain || !callbacks || !callbacks->deliver)
+		return MUC_ERR_INVALID;
+	mem_init(&m, allocator);
+	rc = jid_parse(&m, domain, &d);
+	if (rc)
+		return rc;
+	if (d.node || d.resource) {
+		jid_free(&m, &d);
+		return MUC_ERR_JID;
+	}
+	s = mem_calloc(&m, sizeof *s);
+	if (!s) {
+		jid_free(&m, &d);
+		return MUC_ERR_NOMEM;
+	}
+	s->mem = m;
+	s->domain = d.domain;
+	d.domain = NULL;
+	jid_free(&m, &d);
+	s->cb = *callbacks;
+	s->user_data = user_data;
+	strmap_init(&s->rooms, &s->mem);
+	s->limits.max_bytes = DEFAULT_MAX_STANZA;
+	s->limits.max_depth = DEFAULT_MAX_DEPTH;
+	config_defaults(&s->defaults);
+	buf_init(&s->out, &s->mem);
+	*out = s;
+	return MUC_OK;
+}
+
+void muc_service_free(muc_service *s)
+{
+	size_t i;
+	if (!s)
+		return;
+	while (s->room_first)
+		room_free(s->room_first);
+	strmap_free(&s->rooms);
+	for (i = 0; i < s->nadmins; i++)
+		mem_free(&s->mem, s->admins[i]);
+	mem_free(&s->mem, s->admins);
+	buf_free(&s->out);
+	mem_free(&s->mem, s->domain);
+	mem_free(&s->mem, s);
+}
+
+const char *muc_service_domain(const muc_service *s)
+{
+	return s ? s->domain : NULL;
+}
+
+int muc_service_add_admin(muc_service *s, const char *j)
+{
+	char *bare, **na;
+	int rc;
+	if (!s || !j)
+		return MUC_ERR_INVALID;
+	bare = jid_prep_bare(&s->mem, j, &rc);
+	if (!bare)
+		return rc;
+	na = mem_realloc(&s->mem, s->admins, (s->nadmins + 1) * sizeof *na);
+	if (!na) {
+		mem_free(&s->mem, bare);
+		return MUC_ERR_NOMEM;
+	}
+	s->admins = na;
+	s->admins[s->nadmins++] = bare;
+	return MUC_OK;
+}
+
+static void stanza_free(muc_service *s, stanza *st)
+{
+	jid_free(&s->mem, &st->from);
+	jid_free(&s->mem, &st->to);
+	xnode_free(&s->mem, st->x);
+}
+
+/* A 'to' whose resource fails resourceprep is a join with a bad nickname
+ * (or a message to one): answer jid-malformed from the address as given. */
+static void reject_bad_to(muc_service *s, stanza *st, const char *raw_to)
+{
+	jid j;
+	const char *slash = strchr(raw_to, '/');
+	char *bare;
+	if (!slash)
+		return;
+	bare = mem_strndup(&s->mem, raw_to, (size_t)(slash - raw_to));
+	if (bare && jid_parse(&s->mem, bare, &j) == MUC_OK) {
+		st->to.full = (char *)raw_to;
+		send_error(s, st, "modify", "jid-malformed", NULL, j.bare);
+		st->to.full = NULL;
+		jid_free(&s->mem, &j);
+	}
+	mem_free(&s->mem, bare);
+}
+
+static void dispatch(muc_service *s, stanza *st)
+{
+	muc_room *r;
+	if (!st->to.node) {
+		if (st->kind == ST_IQ)
+			iq_to_service(s, st);
+		return; /* presence and messages to the service: nothing */
+	}
+	r = strmap_get(&s->rooms, st->to.bare);
+	if (st->to.resource) {
+		if (st->kind == ST_PRESENCE) {
+			presence_to_occupant(s, r, st);
+			return;
+		}
+		if (!r) {
+			send_error(s, st, "cancel", "item-not-found", NULL, NULL);
+			return;
+		}
+		if (st->kind == ST_MESSAGE)
+			message_to_occupant(s, r, st);
+		else
+			iq_to_occupant(s, r, st);
+		return;
+	}
+	if (!r) {
+		if (st->kind != ST_PRESENCE)
+			send_error(s, st, "cancel", "item-not-found", NULL,
+				   NULL);
+		return;
+	}
+	if (st->kind == ST_PRESENCE)
+		presence_to_room(s, r, st);
+	else if (st->kind == ST_MESSAGE)
+		message_to_room(s, r, st);
+	else
+		iq_to_room(s, r, st);
+}
+
+static int handle(muc_service *s, xnode *x)
+{
+	stanza st;
+	const char *from, *to;
+	int rc;
+	memset(&st, 0, sizeof st);
+	st.x = x;
+	if (strcmp(x->ns, NS_CLIENT) != 0 &&
+	    strcmp(x->ns, "jabber:component:accept") != 0 &&
+	    strcmp(x->ns, "jabber:server") != 0) {
+		xnode_free(&s->mem, x);
+		return MUC_ERR_PARSE;
+	}
+	if (strcmp(x->name, "message") == 0)
+		st.kind = ST_MESSAGE;
+	else if (strcmp(x->name, "presence") == 0)
+		st.kind = ST_PRESENCE;
+	else if (strcmp(x->name, "iq") == 0)
+		st.kind = ST_IQ;
+	else {
+		xnode_free(&s->mem, x);
+		return MUC_ERR_PARSE;
+	}
+	st.type = xnode_attr(x, "type");
+	st.id = xnode_attr(x, "id");
+	from = xnode_attr(x, "from");
+	to = xnode_attr(x, "to");
+	if (!from || !to) {
+		xnode_free(&s->mem, x);
+		return MUC_ERR_INVALID;
+	}
+	rc = jid_parse(&s->mem, from, &st.from);
+	if (rc) {
+		stanza_free(s, &st);
+		return rc;
+	}
+	rc = jid_parse(&s->mem, to, &st.to);
+	if (rc == MUC_ERR_JID) {
+		reject_bad_to(s, &st, to);
+		stanza_free(s, &st);
+		return s->status ? s->status : MUC_OK;
+	}
+	if (rc) {
+		stanza_free(s, &st);
+		return rc;
+	}
+	if (strcmp(st.to.domain, s->domain) != 0) {
+		stanza_free(s, &st);
+		return MUC_ERR_NOT_FOR_US;
+	}
+	dispatch(s, &st);
+	stanza_free(s, &st);
+	return s->status;
+}
+
+int muc_service_feed(muc_service *s, const char *xml, size_t len)
+{
+	xnode *x;
+	int rc;
+	if (!s || !xml)
+		return MUC_ERR_INVALID;
+	s->status = MUC_OK;
+	rc = xml_parse(&s->mem, xml, len, &s->limits, NS_CLIENT, &x);
+	if (rc) {
+		svc_log(s, MUC_LOG_DEBUG, "dropped input: %s", muc_strerror(rc));
+		return rc;
+	}
+	return handle(s, x);
+}
+
+int muc_service_feed_tree(muc_service *s, const void *tree)
+{
+	xnode *x;
+	int rc;
+	if (!s || !tree)
+		return MUC_ERR_INVALID;
+	s->status = MUC_OK;
+	rc = xml_from_mxml(&s->mem, tree, &s->limits, NS_CLIENT, &x);
+	if (rc)
+		return rc;
+	return handle(s, x);
+}
+
+int muc_stanza_to_tree(const muc_stanza_out *st, void **out)
+{
+	muc_mem m;
+	char *copy;
+	mxml_node_t *t;
+	if (!st || !out || !st->xml)
+		return MUC_ERR_INVALID;
+	*out = NULL;
+	mem_init(&m, NULL);
+	copy = mem_strndup(&m, st->xml, st->len);
+	if (!copy)
+		return MUC_ERR_NOMEM;
+	t = mxmlLoadString(NULL, copy, MXML_OPAQUE_CALLBACK);
+	mem_free(&m, copy);
+	if (!t)
+		return MUC_ERR_PARSE;
+	*out = t;
+	return MUC_OK;
+}

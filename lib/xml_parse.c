@@ -1,0 +1,328 @@
+/* The edge: untrusted bytes become an xnode tree, or are refused.
+ *
+ * mini-XML is lenient where XMPP is strict (RFC 6120 §11.1): it accepts a
+ * truncated document, comments, processing instructions, DOCTYPEs and HTML
+ * entities. So a single linear pre-scan checks what XMPP requires first
+ * (valid UTF-8 without control characters, only the five predefined entities
+ * and character references, no '<!' or '<?' constructs, balanced tags with
+ * one root, bounded depth); only then does mini-XML build its tree, which is
+ * converted to xnodes with namespaces resolved and freed at once. */
+#include "xnode.h"
+
+#include <mxml.h>
+#include <string.h>
+
+/* Length of the UTF-8 sequence at s (at most n bytes), or 0 when invalid,
+ * overlong, a surrogate, beyond U+10FFFF, or a forbidden control char. */
+static size_t utf8_char(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t len, i;
+	unsigned long cp;
+	if (c < 0x80) {
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+			return 0;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
+	    cp == 0xfffe || cp == 0xffff)
+		return 0;
+	return len;
+}
+
+/* Accepts &amp; &lt; &gt; &quot; &apos; &#N; &#xH; at s; returns the
+ * reference's length or 0. */
+static size_t entity_len(const char *s, size_t n)
+{
+	static const char *const named[] = {"&amp;", "&lt;", "&gt;",
+					    "&quot;", "&apos;"};
+	size_t i;
+	for (i = 0; i < sizeof named / sizeof *named; i++) {
+		size_t k = strlen(named[i]);
+		if (k <= n && memcmp(s, named[i], k) == 0)
+			return k;
+	}
+	if (n >= 4 && s[1] == '#') {
+		size_t j = 2;
+		int hex = 0;
+		unsigned long v = 0;
+		if (s[j] == 'x') {
+			hex = 1;
+			j++;
+		}
+		for (; j < n && s[j] != ';'; j++) {
+			char ch = s[j];
+			int d;
+			if (ch >= '0' && ch <= '9')
+				d = ch - '0';
+			else if (hex && ch >= 'a' && ch <= 'f')
+				d = ch - 'a' + 10;
+			else if (hex && ch >= 'A' && ch <= 'F')
+				d = ch - 'A' + 10;
+			else
+				return 0;
+			v = v * (hex ? 16 : 10) + (unsigned long)d;
+			if (v > 0x10ffff)
+				return 0;
+		}
+		if (j >= n || j == 2 + (size_t)hex)
+			return 0;
+		if ((v < 0x20 && v != 9 && v != 10 && v != 13) ||
+		    (v >= 0xd800 && v <= 0xdfff) || v == 0xfffe || v == 0xffff)
+			return 0;
+		return j + 1;
+	}
+	return 0;
+}
+
+static int prescan(const char *xml, size_t len, unsigned max_depth)
+{
+	size_t i = 0;
+	unsigned depth = 0;
+	int roots = 0;
+	while (i < len) {
+		unsigned char c = (unsigned char)xml[i];
+		if (c == '&') {
+			size_t k = entity_len(xml + i, len - i);
+			if (!k)
+				return MUC_ERR_PARSE;
+			i += k;
+			continue;
+		}
+		if (c != '<') {
+			size_t k = utf8_char((const unsigned char *)xml + i,
+					     len - i);
+			if (!k || (depth == 0 && c != ' ' && c != '\t' &&
+				   c != '\n' && c != '\r'))
+				return MUC_ERR_PARSE;
+			i += k;
+			continue;
+		}
+		/* A tag: find its end, skipping quoted attribute values. */
+		{
+			size_t j = i + 1;
+			char quote = 0;
+			int closing = 0, empty = 0;
+			if (j < len && (xml[j] == '!' || xml[j] == '?'))
+				return MUC_ERR_PARSE;
+			if (j < len && xml[j] == '/')
+				closing = 1;
+			for (; j < len; j++) {
+				char ch = xml[j];
+				if (quote) {
+					if (ch == quote)
+						quote = 0;
+					else if (ch == '<')
+						return MUC_ERR_PARSE;
+					else if (ch == '&') {
+						size_t k = entity_len(
+							xml + j, len - j);
+						if (!k)
+							return MUC_ERR_PARSE;
+						j += k - 1;
+					} else {
+						size_t k = utf8_char(
+							(const unsigned char *)
+									xml + j,
+							len - j);
+						if (!k)
+							return MUC_ERR_PARSE;
+						j += k - 1;
+					}
+					continue;
+				}
+				if (ch == '"' || ch == '\'')
+					quote = ch;
+				else if (ch == '<' ||
+					 ((unsigned char)ch < 0x20 &&
+					  ch != '\t' && ch != '\n' &&
+					  ch != '\r'))
+					return MUC_ERR_PARSE;
+				else if (ch == '>')
+					break;
+			}
+			if (j >= len)
+				return MUC_ERR_PARSE; /* truncated tag */
+			if (xml[j - 1] == '/' && !closing)
+				empty = 1;
+			if (closing) {
+				if (depth == 0)
+					return MUC_ERR_PARSE;
+				depth--;
+			} else {
+				if (depth == 0 && roots++)
+					return MUC_ERR_PARSE;
+				if (!empty) {
+					if (++depth > max_depth)
+						return MUC_ERR_TOO_LARGE;
+				} else if (depth + 1 > max_depth) {
+					return MUC_ERR_TOO_LARGE;
+				}
+			}
+			i = j + 1;
+		}
+	}
+	return (depth == 0 && roots == 1) ? MUC_OK : MUC_ERR_PARSE;
+}
+
+/* Namespace prefixes in scope while converting (a stack on the C stack). */
+typedef struct ns_scope {
+	const struct ns_scope *up;
+	const char *prefix; /* NULL: the default namespace */
+	size_t prefix_len;
+	const char *uri;
+} ns_scope;
+
+static const char *lookup_prefix(const ns_scope *s, const char *p, size_t n)
+{
+	for (; s; s = s->up)
+		if (s->prefix && s->prefix_len == n &&
+		    memcmp(s->prefix, p, n) == 0)
+			return s->uri;
+	return NULL;
+}
+
+static void silent_error(const char *msg)
+{
+	(void)msg;
+}
+
+static int convert(const muc_mem *m, mxml_node_t *e, const ns_scope *scope,
+		   const char *ns, unsigned depth, const xml_limits *lim,
+		   xnode **out)
+{
+	const char *name = mxmlGetElement(e);
+	int i, count = mxmlElementGetAttrCount(e);
+	ns_scope scopes[16];
+	size_t nscopes = 0;
+	const ns_scope *top = scope;
+	const char *colon, *local = name;
+	xnode *n;
+	mxml_node_t *c;
+
+	if (depth > lim->max_depth)
+		return MUC_ERR_TOO_LARGE;
+	/* Declarations on this element apply to it and below. */
+	for (i = 0; i < count; i++) {
+		const char *an;
+		const char *av = mxmlElementGetAttrByIndex(e, i, &an);
+		if (strcmp(an, "xmlns") == 0) {
+			ns = av;
+		} else if (strncmp(an, "xmlns:", 6) == 0 && nscopes < 16) {
+			scopes[nscopes].up = top;
+			scopes[nscopes].prefix = an + 6;
+			scopes[nscopes].prefix_len = strlen(an + 6);
+			scopes[nscopes].uri = av;
+			top = &scopes[nscopes++];
+		}
+	}
+	colon = strchr(name, ':');
+	if (colon) {
+		const char *uri = lookup_prefix(top, name, (size_t)(colon - name));
+		if (uri) {
+			ns = uri;
+			local = colon + 1;
+		}
+	}
+	n = xnode_new(m, local, ns);
+	if (!n)
+		return MUC_ERR_NOMEM;
+	for (i = 0; i < count; i++) {
+		const char *an;
+		const char *av = mxmlElementGetAttrByIndex(e, i, &an);
+		if (strcmp(an, "xmlns") == 0 || strncmp(an, "xmlns:", 6) == 0)
+			continue;
+		if (!xnode_set_attr(m, n, an, av ? av : "")) {
+			xnode_free(m, n);
+			return MUC_ERR_NOMEM;
+		}
+	}
+	for (c = mxmlGetFirstChild(e); c; c = mxmlGetNextSibling(c)) {
+		mxml_type_t t = mxmlGetType(c);
+		if (t == MXML_ELEMENT) {
+			xnode *k;
+			int rc = convert(m, c, top, ns, depth + 1, lim, &k);
+			if (rc) {
+				xnode_free(m, n);
+				return rc;
+			}
+			xnode_append(n, k);
+		} else if (t == MXML_OPAQUE) {
+			const char *s = mxmlGetOpaque(c);
+			if (s && *s && !xnode_add_text(m, n, s, strlen(s))) {
+				xnode_free(m, n);
+				return MUC_ERR_NOMEM;
+			}
+		}
+	}
+	*out = n;
+	return MUC_OK;
+}
+
+int xml_from_mxml(const muc_mem *m, const void *mxml_node,
+		  const xml_limits *limits, const char *default_ns,
+		  xnode **out)
+{
+	mxml_node_t *e = (mxml_node_t *)mxml_node;
+	*out = NULL;
+	if (!e)
+		return MUC_ERR_INVALID;
+	/* A document node wraps the root element; skip to the element. */
+	while (e && mxmlGetType(e) != MXML_ELEMENT)
+		e = mxmlGetNextSibling(e);
+	if (e && mxmlGetElement(e)[0] == '?') {
+		e = mxmlGetFirstChild(e);
+		while (e && mxmlGetType(e) != MXML_ELEMENT)
+			e = mxmlGetNextSibling(e);
+	}
+	if (!e || mxmlGetElement(e)[0] == '!' || mxmlGetElement(e)[0] == '?')
+		return MUC_ERR_PARSE;
+	return convert(m, e, NULL, default_ns, 1, limits, out);
+}
+
+int xml_parse(const muc_mem *m, const char *xml, size_t len,
+	      const xml_limits *limits, const char *default_ns, xnode **out)
+{
+	char *copy;
+	mxml_node_t *tree;
+	int rc;
+	*out = NULL;
+	if (len > limits->max_bytes)
+		return MUC_ERR_TOO_LARGE;
+	rc = prescan(xml, len, limits->max_depth);
+	if (rc)
+		return rc;
+	/* mxmlLoadString wants a NUL-terminated string; the pre-scan has
+	 * rejected any NUL inside. */
+	copy = mem_strndup(m, xml, len);
+	if (!copy)
+		return MUC_ERR_NOMEM;
+	mxmlSetErrorCallback(silent_error);
+	tree = mxmlLoadString(NULL, copy, MXML_OPAQUE_CALLBACK);
+	mem_free(m, copy);
+	if (!tree)
+		return MUC_ERR_PARSE;
+	rc = xml_from_mxml(m, tree, limits, default_ns, out);
+	mxmlDelete(tree);
+	return rc;
+}
