@@ -37,94 +37,153 @@ typedef struct admin_op {
 	muc_affiliation aff;
 	muc_occupant *target; /* role target */
 	muc_role role;
-	const char *nick;     /* reserved nick to set, or NULL */
+	char *nick;           /* prepared nick, or NULL */
 	const char *reason;
 } admin_op;
+
+/* Why an item was refused: the XMPP error to send. */
+typedef struct admin_err {
+	const char *type;
+	const char *cond;
+	const char *text;
+} admin_err;
 
 static void free_ops(muc_service *s, admin_op *ops, size_t n)
 {
 	size_t i;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		mem_free(&s->mem, ops[i].bare);
+		mem_free(&s->mem, ops[i].nick);
+	}
 	mem_free(&s->mem, ops);
 }
 
-/* Resolves one item; on failure fills the error to send. */
+static int fail(admin_err *e, const char *type, const char *cond,
+		const char *text, int rc)
+{
+	e->type = type;
+	e->cond = cond;
+	e->text = text;
+	return rc;
+}
+
+/* Prepares a nick as the resource of the room's JID would be. */
+static char *prep_nick(muc_service *s, muc_room *r, const char *nick, int *rc)
+{
+	size_t lr = strlen(r->jid), ln = strlen(nick);
+	char *full = mem_alloc(&s->mem, lr + ln + 2), *res = NULL;
+	jid j;
+	if (!full) {
+		*rc = MUC_ERR_NOMEM;
+		return NULL;
+	}
+	memcpy(full, r->jid, lr);
+	full[lr] = '/';
+	memcpy(full + lr + 1, nick, ln + 1);
+	*rc = jid_parse(&s->mem, full, &j);
+	mem_free(&s->mem, full);
+	if (*rc)
+		return NULL;
+	res = j.resource;
+	j.resource = NULL;
+	jid_free(&s->mem, &j);
+	return res;
+}
+
+/* Resolves and checks one item (XEP-0045 §8-§10 as the reference reads
+ * them: a nick alone names an occupant's JID for affiliation changes, a JID
+ * alone names an occupant's nick for role changes). */
 static int resolve(muc_service *s, muc_room *r, const char *actor,
-		   const xnode *item, admin_op *op, const char **et,
-		   const char **ec)
+		   const xnode *item, admin_op *op, admin_err *err)
 {
 	const char *jid_s = xnode_attr(item, "jid");
-	const char *nick = xnode_attr(item, "nick");
+	const char *nick_s = xnode_attr(item, "nick");
 	const char *aff = xnode_attr(item, "affiliation");
 	const char *role = xnode_attr(item, "role");
 	int rc;
 	memset(op, 0, sizeof *op);
 	op->reason = xnode_child_text(item, "reason", NULL);
-	*et = "cancel";
-	*ec = "bad-request";
 	if (jid_s) {
-		op->bare = jid_prep_bare(&s->mem, jid_s, &rc);
-		if (!op->bare) {
-			*et = "modify";
-			*ec = rc == MUC_ERR_NOMEM ? "internal-server-error"
-						  : "jid-malformed";
-			return rc;
+		jid j;
+		rc = jid_parse(&s->mem, jid_s, &j);
+		if (rc == MUC_ERR_NOMEM)
+			return fail(err, "wait", "internal-server-error", NULL,
+				    rc);
+		if (rc)
+			return fail(err, "modify", "jid-malformed", NULL, rc);
+		if (j.resource) {
+			jid_free(&s->mem, &j);
+			return fail(err, "modify", "jid-malformed",
+				    "Bare JID expected, got full JID",
+				    MUC_ERR_JID);
 		}
+		op->bare = j.bare;
+		j.bare = NULL;
+		jid_free(&s->mem, &j);
 	}
-	if (aff && !role) {
-		if (!op->bare && nick) {
-			/* Items naming a nick instead of a JID (§9.1 COMPAT). */
-			muc_occupant *o = room_occupant_by_nick(r, nick);
-			if (o)
-				op->bare = mem_strdup(&s->mem, o->bare_jid);
-			nick = NULL;
-		}
-		if (!op->bare)
-			return MUC_ERR_INVALID;
-		if (!parse_affiliation(aff, &op->aff)) {
-			*et = "modify";
-			*ec = "not-acceptable";
-			return MUC_ERR_INVALID;
-		}
-		op->nick = nick;
-		return room_may_set_affiliation(r, actor, op->bare, op->aff,
-						et, ec);
+	if (nick_s) {
+		op->nick = prep_nick(s, r, nick_s, &rc);
+		if (!op->nick)
+			return rc == MUC_ERR_NOMEM
+				       ? fail(err, "wait",
+					      "internal-server-error", NULL, rc)
+				       : fail(err, "modify", "jid-malformed",
+					      "invalid nickname", MUC_ERR_JID);
 	}
-	if (role && !aff) {
-		if (!nick && op->bare) {
-			muc_occupant *o;
-			for (o = r->first; o; o = o->next)
-				if (strcmp(o->bare_jid, op->bare) == 0)
-					break;
-			nick = o ? o->nick : NULL;
-		}
-		if (!nick)
-			return MUC_ERR_INVALID;
+	if (!op->bare && op->nick) {
+		muc_occupant *o = room_occupant_by_nick(r, op->nick);
+		if (o && !(op->bare = mem_strdup(&s->mem, o->bare_jid)))
+			return fail(err, "wait", "internal-server-error", NULL,
+				    MUC_ERR_NOMEM);
+	} else if (role && !op->nick && op->bare) {
+		muc_occupant *o;
+		for (o = r->first; o; o = o->next)
+			if (strcmp(o->bare_jid, op->bare) == 0)
+				break;
+		if (o && !(op->nick = mem_strdup(&s->mem, o->nick)))
+			return fail(err, "wait", "internal-server-error", NULL,
+				    MUC_ERR_NOMEM);
+	}
+	if (aff && op->bare && !role) {
+		if (!parse_affiliation(aff, &op->aff))
+			return fail(err, "modify", "not-acceptable", NULL,
+				    MUC_ERR_INVALID);
+		rc = room_may_set_affiliation(r, actor, op->bare, op->aff,
+					      &err->type, &err->cond);
+		err->text = NULL;
+		return rc;
+	}
+	if (role && op->nick && !aff) {
 		op->is_role = true;
-		op->target = room_occupant_by_nick(r, nick);
-		if (!parse_role(role, &op->role) || !op->target) {
-			*et = "modify";
-			*ec = "not-acceptable";
-			return MUC_ERR_INVALID;
-		}
-		return MUC_OK;
+		op->target = room_occupant_by_nick(r, op->nick);
+		if (!parse_role(role, &op->role))
+			return fail(err, "modify", "not-acceptable", NULL,
+				    MUC_ERR_INVALID);
+		if (!op->target)
+			return fail(err, "modify", "item-not-found", NULL,
+				    MUC_ERR_NOT_FOUND);
+		rc = room_may_set_role(r, actor, op->target, op->role,
+				       &err->type, &err->cond);
+		err->text = NULL;
+		return rc;
 	}
-	return MUC_ERR_INVALID;
+	return fail(err, "cancel", "bad-request", NULL, MUC_ERR_INVALID);
 }
 
+/* Every item is checked before any is applied (a list request takes
+ * effect whole or not at all); the reference applies only the first. */
 static void admin_set(muc_service *s, muc_room *r, stanza *st,
 		      const xnode *q)
 {
 	size_t n = 0, i;
 	const xnode *item;
 	admin_op *ops;
-	const char *et = NULL, *ec = NULL;
+	admin_err err = {NULL, NULL, NULL};
 	for (item = xnode_child(q, "item", NULL); item;
 	     item = xnode_next(item, "item", NULL))
 		n++;
 	if (n == 0) {
-		send_error(s, st, "modify", "bad-request", NULL, NULL);
+		send_error(s, st, "cancel", "bad-request", NULL, NULL);
 		return;
 	}
 	ops = mem_calloc(&s->mem, n * sizeof *ops);
@@ -134,14 +193,9 @@ static void admin_set(muc_service *s, muc_room *r, stanza *st,
 	}
 	for (i = 0, item = xnode_child(q, "item", NULL); item;
 	     item = xnode_next(item, "item", NULL), i++) {
-		int rc = resolve(s, r, st->from.full, item, &ops[i], &et, &ec);
-		if (!rc && ops[i].is_role)
-			rc = room_may_set_role(r, st->from.full,
-					       ops[i].target, ops[i].role,
-					       &et, &ec);
-		if (rc) {
+		if (resolve(s, r, st->from.full, item, &ops[i], &err)) {
+			send_error(s, st, err.type, err.cond, err.text, NULL);
 			free_ops(s, ops, i + 1);
-			send_error(s, st, et, ec, NULL, NULL);
 			return;
 		}
 	}
@@ -149,22 +203,20 @@ static void admin_set(muc_service *s, muc_room *r, stanza *st,
 		int rc;
 		if (ops[i].is_role) {
 			/* an earlier item may have removed the target */
-			muc_occupant *o;
-			for (o = r->first; o && o != ops[i].target; o = o->next)
-				;
-			if (!o)
+			muc_occupant *o = room_occupant_by_nick(r, ops[i].nick);
+			if (o != ops[i].target)
 				continue;
 			rc = room_set_role(r, st->from.full, o, ops[i].role,
-					   ops[i].reason, &et, &ec);
+					   ops[i].reason, &err.type, &err.cond);
 		} else {
 			rc = room_set_affiliation(
 				r, st->from.full, ops[i].bare, ops[i].aff,
 				ops[i].reason, ops[i].nick, ops[i].nick != NULL,
-				&et, &ec);
+				&err.type, &err.cond);
 		}
 		if (rc) {
 			free_ops(s, ops, n);
-			send_error(s, st, et, ec, NULL, NULL);
+			send_error(s, st, err.type, err.cond, NULL, NULL);
 			return;
 		}
 	}
@@ -233,29 +285,20 @@ static void admin_get(muc_service *s, muc_room *r, stanza *st,
 	const char *role = item ? xnode_attr(item, "role") : NULL;
 	muc_affiliation actor_a = affil_get(r, st->from.full), want_a;
 	muc_role want_r;
-	if (aff && !role) {
-		if (!parse_affiliation(aff, &want_a)) {
-			send_error(s, st, "modify", "not-acceptable", NULL,
-				   NULL);
-			return;
-		}
-		/* §9.5, §10.5: owners see every list, admins the member and
-		 * outcast lists. */
-		if (actor_a == MUC_AFFIL_OWNER ||
-		    (actor_a == MUC_AFFIL_ADMIN && want_a < MUC_AFFIL_ADMIN))
+	if (aff && !role && parse_affiliation(aff, &want_a)) {
+		/* The reference: admins and owners see lists up to their own
+		 * rank; members too in a members-only non-anonymous room. */
+		if ((actor_a >= MUC_AFFIL_ADMIN && actor_a >= want_a) ||
+		    (r->cfg.members_only && r->cfg.whois == WHOIS_ANYONE &&
+		     actor_a >= MUC_AFFIL_MEMBER))
 			list_affiliation(s, r, st, want_a);
 		else
 			send_error(s, st, "auth", "forbidden", NULL, NULL);
 		return;
 	}
-	if (role && !aff) {
+	if (role && !aff && parse_role(role, &want_r)) {
 		muc_occupant *o = room_occupant_by_real(r, st->from.full);
 		muc_role actor_r = o ? o->role : room_default_role(r, actor_a);
-		if (!parse_role(role, &want_r)) {
-			send_error(s, st, "modify", "not-acceptable", NULL,
-				   NULL);
-			return;
-		}
 		if (actor_r == MUC_ROLE_MODERATOR)
 			list_role(s, r, st, want_r);
 		else

@@ -146,7 +146,7 @@ int room_may_set_affiliation(muc_room *r, const char *actor,
 	if (actor_a == MUC_AFFIL_OWNER) {
 		affil_entry *e;
 		if (!actor_bare || strcmp(actor_bare, bare) != 0 ||
-		    a == MUC_AFFIL_OWNER)
+		    target_a <= a)
 			return MUC_OK;
 		/* An owner may step down only if another owner remains. */
 		for (e = r->affil_first; e; e = e->next)
@@ -298,10 +298,10 @@ int room_may_set_role(muc_room *r, const char *actor, muc_occupant *o,
 		muc_affiliation ta = affil_get(r, o->bare_jid);
 		muc_affiliation aa = affil_get(r, actor);
 		muc_occupant *ao = room_occupant_by_real(r, actor);
-		/* §8: no one changes an admin's or owner's role; only admins
-		 * and owners grant or revoke moderator; the actor must be a
-		 * moderator in the room. */
-		if (ta >= MUC_AFFIL_ADMIN ||
+		/* §8 as the reference: no one acts on a higher affiliation;
+		 * only admins and owners grant or revoke moderator; the actor
+		 * must be a moderator in the room. */
+		if (aa < ta ||
 		    ((o->role == MUC_ROLE_MODERATOR ||
 		      role == MUC_ROLE_MODERATOR) &&
 		     aa < MUC_AFFIL_ADMIN) ||

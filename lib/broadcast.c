@@ -61,12 +61,10 @@ static void put_item(buf *b, const muc_room *r, const muc_occupant *o,
 
 /* <x xmlns='…muc#user'>: destroy, statuses, items, then 110 for self. */
 static void put_muc_x(buf *b, const muc_room *r, const muc_occupant *o,
-		      bool full, bool self, const pres_status *ps)
+		      bool full, bool self, const pres_status *ps,
+		      bool actor_jid)
 {
 	int i;
-	/* One's own JIDs are always visible, but the reference names the
-	 * actor of a change to oneself by nick only. */
-	bool actor_jid = full && !self;
 	buf_puts(b, "<x");
 	buf_attr(b, "xmlns", NS_MUC_USER);
 	buf_putc(b, '>');
@@ -91,11 +89,12 @@ static void put_muc_x(buf *b, const muc_room *r, const muc_occupant *o,
 /* The presence the room shows for o: its primary session's presence, or
  * an unavailable one once it has left (keeping a leave message). */
 static void build_presence(tmpl *t, const muc_room *r, const muc_occupant *o,
-			   bool full, bool self, const pres_status *ps)
+			   bool full, bool self, const pres_status *ps,
+			   bool actor_jid)
 {
 	const xnode *p = o->sessions ? o->sessions->presence : NULL;
 	const char *type = p ? xnode_attr(p, "type") : NULL;
-	bool leaving = o->role == MUC_ROLE_NONE;
+	bool leaving = o->role == MUC_ROLE_NONE || (ps && ps->unavailable);
 	const xnode *c;
 	size_t i;
 	if (leaving && !(type && strcmp(type, "unavailable") == 0))
@@ -109,7 +108,8 @@ static void build_presence(tmpl *t, const muc_room *r, const muc_occupant *o,
 	buf_putc(&t->b, '>');
 	for (c = p ? p->children : NULL; c; c = c->next)
 		xnode_write(&t->b, c, NS_CLIENT);
-	put_muc_x(&t->b, r, o, full, self, ps);
+	occupant_id_write(&t->b, o);
+	put_muc_x(&t->b, r, o, full, self, ps, actor_jid);
 	buf_puts(&t->b, "</presence>");
 }
 
@@ -120,51 +120,87 @@ static void send_to_occupant(muc_service *s, tmpl *t, const muc_occupant *n)
 		tmpl_send(s, t, ss->real_jid);
 }
 
+/* The three views of one presence, built lazily: with real JIDs (for those
+ * who may see them), as the occupant itself sees it (also shown to its
+ * other nicknames' sessions of the same bare JID), and anonymous. */
+typedef struct views {
+	tmpl t[3];
+	bool built[3];
+} views;
+
+enum { VIEW_FULL, VIEW_SELF, VIEW_ANON };
+
+static tmpl *view_for(views *v, const muc_room *r, const muc_occupant *o,
+		      const muc_occupant *viewer, const pres_status *ps)
+{
+	int k;
+	if (can_see_real_jids(r, viewer))
+		k = VIEW_FULL;
+	else if (strcmp(viewer->bare_jid, o->bare_jid) == 0)
+		k = VIEW_SELF;
+	else
+		k = VIEW_ANON;
+	if (!v->built[k]) {
+		tmpl_init(&v->t[k], r->svc, "presence", o->occupant_jid);
+		if (k == VIEW_SELF) {
+			pres_status self_view = ps ? *ps : (pres_status){0};
+			self_view.nself = 0;
+			build_presence(&v->t[k], r, o, true, false, &self_view,
+				       false);
+		} else {
+			build_presence(&v->t[k], r, o, k == VIEW_FULL, false,
+				       ps, k == VIEW_FULL);
+		}
+		v->built[k] = true;
+	}
+	return &v->t[k];
+}
+
+static void views_free(views *v)
+{
+	int k;
+	for (k = 0; k < 3; k++)
+		if (v->built[k])
+			tmpl_free(&v->t[k]);
+}
+
 void broadcast_occupant(muc_room *r, muc_occupant *o, const pres_status *ps)
 {
 	muc_service *s = r->svc;
-	tmpl full, anon;
-	bool have_full = false, have_anon = false;
-	bool shown = !(ps && ps->self_only) &&
-		     (o->role == MUC_ROLE_NONE ||
-		      (r->cfg.presence_broadcast & (1u << o->role)));
+	views v;
+	/* Roles whose presence is not broadcast (XEP-0045 §15.5.4 config)
+	 * are seen leaving if they were seen before. */
+	bool shown = o->role == MUC_ROLE_NONE ||
+		     (r->cfg.presence_broadcast & (1u << o->role)) ||
+		     (ps && ps->prev_role != MUC_ROLE_NONE &&
+		      (r->cfg.presence_broadcast & (1u << ps->prev_role)));
 	muc_occupant *n;
+	memset(&v, 0, sizeof v);
+	if (ps && ps->self_only)
+		shown = false;
 	for (n = r->first; n && shown; n = n->next) {
-		tmpl *t;
 		if (n == o)
 			continue;
-		if (can_see_real_jids(r, n) ||
-		    strcmp(n->bare_jid, o->bare_jid) == 0) {
-			if (!have_full) {
-				tmpl_init(&full, s, "presence",
-					  o->occupant_jid);
-				build_presence(&full, r, o, true, false, ps);
-				have_full = true;
-			}
-			t = &full;
-		} else {
-			if (!have_anon) {
-				tmpl_init(&anon, s, "presence",
-					  o->occupant_jid);
-				build_presence(&anon, r, o, false, false, ps);
-				have_anon = true;
-			}
-			t = &anon;
-		}
-		send_to_occupant(s, t, n);
+		send_to_occupant(s, view_for(&v, r, o, n, ps), n);
 	}
-	if (have_full)
-		tmpl_free(&full);
-	if (have_anon)
-		tmpl_free(&anon);
-	/* The occupant itself always sees its own real JIDs. */
+	views_free(&v);
+	/* The occupant itself always sees its own real JIDs, with 110. */
 	{
 		tmpl self;
 		tmpl_init(&self, s, "presence", o->occupant_jid);
-		build_presence(&self, r, o, true, true, ps);
+		build_presence(&self, r, o, true, true, ps, false);
 		send_to_occupant(s, &self, o);
 		tmpl_free(&self);
 	}
+}
+
+void send_occupant_to(muc_room *r, muc_occupant *o, muc_occupant *recipient)
+{
+	views v;
+	memset(&v, 0, sizeof v);
+	send_to_occupant(r->svc, view_for(&v, r, o, recipient, NULL),
+			 recipient);
+	views_free(&v);
 }
 
 void send_occupant_list(muc_room *r, const char *to, const char *skip_bare)
@@ -185,7 +221,7 @@ void send_occupant_list(muc_room *r, const char *to, const char *skip_bare)
 		if (!(r->cfg.presence_broadcast & (1u << n->role)))
 			continue;
 		tmpl_init(&t, s, "presence", n->occupant_jid);
-		build_presence(&t, r, n, sees || own, false, NULL);
+		build_presence(&t, r, n, sees || own, false, NULL, false);
 		tmpl_send(s, &t, to);
 		tmpl_free(&t);
 	}

@@ -62,6 +62,7 @@ typedef struct room_config {
 	int allow_pm;        /* 0 anyone, 1 participants, 2 moderators, 3 none */
 	int max_users;       /* 0: no limit */
 	int history_length;
+	int default_history; /* messages sent on join without <history/> */
 	unsigned presence_broadcast; /* bit per muc_role that is broadcast */
 } room_config;
 
@@ -81,6 +82,7 @@ struct muc_occupant {
 	char *bare_jid;
 	muc_role role;
 	session *sessions; /* first is the primary one */
+	char occupant_id[48]; /* XEP-0421, base64 of an HMAC-SHA256 */
 };
 
 /* ---- Affiliations (affiliation.c) -------------------------------------- */
@@ -108,6 +110,7 @@ struct muc_room {
 	struct muc_room *prev, *next; /* creation order */
 	muc_service *svc;
 	char *jid;
+	char *oid_salt;      /* per-room secret for occupant ids (XEP-0421) */
 	room_config cfg;
 	bool locked;
 	bool destroyed;
@@ -119,6 +122,8 @@ struct muc_room {
 	affil_entry *affil_first, *affil_last;
 	char *subject;       /* NULL: never set */
 	char *subject_from;  /* occupant JID that set it, or NULL */
+	int64_t subject_time_ms;
+	bool subject_timed;  /* a subject was set: joiners get its <delay/> */
 	history_entry *hist_first, *hist_last;
 	size_t nhistory;
 };
@@ -177,6 +182,9 @@ void send_error_extra(muc_service *s, const stanza *st, const char *type,
 void svc_log(muc_service *s, muc_log_level lvl, const char *fmt, ...);
 int64_t svc_now(muc_service *s);
 void svc_nomem(muc_service *s);
+/* A fresh stanza id from the host's id hook (or a counter); false when it
+ * does not fit cap. */
+bool svc_new_id(muc_service *s, char *out, size_t cap);
 
 /* ---- Rooms and their tables (room.c, occupant.c, affiliation.c) ---------- */
 
@@ -221,6 +229,8 @@ typedef struct pres_status {
 	const char *new_nick;      /* for 303 */
 	const xnode *destroy;      /* <destroy/> to put first, or NULL */
 	bool self_only;            /* tell only the occupant itself */
+	bool unavailable;          /* leaving this nick, keeping the role */
+	muc_role prev_role;        /* role before this change (broadcast) */
 } pres_status;
 
 /* Sends occupant o's current presence (role NONE: unavailable) to everyone
@@ -229,12 +239,27 @@ void broadcast_occupant(muc_room *r, muc_occupant *o, const pres_status *ps);
 /* Sends every occupant's presence, except those of bare JID skip_bare, to
  * one real JID, as that JID may see it. */
 void send_occupant_list(muc_room *r, const char *to, const char *skip_bare);
+/* Sends o's presence to one occupant, as that occupant may see it. */
+void send_occupant_to(muc_room *r, muc_occupant *o, muc_occupant *recipient);
 bool can_see_real_jids(const muc_room *r, const muc_occupant *viewer);
+
+/* ---- Occupant identifiers (occupant_id.c) ------------------------------- */
+
+#define NS_OCCUPANT_ID "urn:xmpp:occupant-id:0"
+/* A fresh secret for a new room. */
+char *occupant_id_new_salt(muc_service *s, const char *room_jid);
+/* Fills o->occupant_id from the room's salt and o's bare JID. */
+void occupant_id_compute(muc_occupant *o);
+/* Writes <occupant-id xmlns=… id=…/> for o. */
+void occupant_id_write(buf *b, const muc_occupant *o);
+/* Replaces any occupant-id in a stanza with o's (no forgery, XEP-0421 §4). */
+bool occupant_id_stamp(muc_service *s, xnode *st, const muc_occupant *o);
 
 /* ---- Handlers ------------------------------------------------------------ */
 
 void presence_to_occupant(muc_service *s, muc_room *r, stanza *st);
 void presence_to_room(muc_service *s, muc_room *r, stanza *st);
+void presence_create_room(muc_service *s, stanza *st);
 void occupant_kick_for_error(muc_room *r, stanza *st, bool only_kickable);
 void message_to_room(muc_service *s, muc_room *r, stanza *st);
 void message_to_occupant(muc_service *s, muc_room *r, stanza *st);

@@ -18,6 +18,7 @@ void config_defaults(room_config *c)
 	c->whois = WHOIS_MODERATORS;
 	c->change_subject = true;
 	c->history_length = 20;
+	c->default_history = 20;
 	c->presence_broadcast = ALL_ROLES;
 }
 

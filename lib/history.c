@@ -14,8 +14,10 @@ static bool is_historic(const xnode *msg)
 	if (xnode_child(msg, "no-store", NS_HINTS) ||
 	    xnode_child(msg, "no-permanent-store", NS_HINTS))
 		return false;
-	return xnode_child(msg, "body", NS_CLIENT) ||
-	       xnode_child(msg, "store", NS_HINTS);
+	return xnode_child(msg, "store", NS_HINTS) ||
+	       xnode_child(msg, "body", NS_CLIENT) ||
+	       xnode_child(msg, "encryption", "urn:xmpp:eme:0") ||
+	       xnode_child(msg, NULL, "urn:xmpp:chat-markers:0");
 }
 
 static void format_stamp(int64_t ms, char out[32])
@@ -73,7 +75,7 @@ void history_add(muc_room *r, const xnode *msg)
 	}
 	buf_init(&tmp, &s->mem);
 	xnode_write(&tmp, e->stanza, NS_CLIENT);
-	e->chars = tmp.len;
+	e->chars = tmp.len + 6; /* the reference counts an empty to='' */
 	buf_free(&tmp);
 	if (r->hist_last)
 		r->hist_last->next = e;
@@ -129,59 +131,67 @@ static bool num_attr(const xnode *h, const char *name, long *out)
 	if (!v)
 		return false;
 	*out = strtol(v, &end, 10);
-	if (end == v || *out < 0)
+	if (end == v)
+		return false; /* not a number: as if absent */
+	if (*out < 0)
 		*out = 0;
 	return true;
 }
 
+/* §7.2.15 with the reference's arithmetic: whole seconds, and maxchars
+ * counting each message as serialized plus its 'to'. */
 static void send_history(muc_room *r, const char *to, const xnode *muc_x)
 {
 	muc_service *s = r->svc;
 	const xnode *h = muc_x ? xnode_child(muc_x, "history", NULL) : NULL;
-	long maxchars = -1, maxstanzas = (long)r->nhistory, seconds;
-	int64_t since = INT64_MIN;
-	size_t skip, chars = 0, count = 0, i;
-	history_entry *e;
-	const char *sv;
-	if (!num_attr(h, "maxchars", &maxchars))
-		maxchars = -1;
-	if (num_attr(h, "maxstanzas", &maxstanzas) &&
-	    maxstanzas > (long)r->nhistory)
-		maxstanzas = (long)r->nhistory;
-	if (num_attr(h, "seconds", &seconds))
-		since = svc_now(s) - (int64_t)seconds * 1000;
-	sv = h ? xnode_attr(h, "since") : NULL;
-	if (sv) {
-		int64_t t;
-		if (parse_stamp(sv, &t) && t > since)
+	long maxchars = 0, maxstanzas = 0, seconds = 0;
+	bool has_chars = num_attr(h, "maxchars", &maxchars);
+	bool has_stanzas = num_attr(h, "maxstanzas", &maxstanzas);
+	bool has_since = false;
+	int64_t since = 0;
+	size_t n = 0, chars = 0, k, skip, i, tolen = strlen(to);
+	history_entry *e, **rev;
+	const char *sv = h ? xnode_attr(h, "since") : NULL;
+	if (sv && parse_stamp(sv, &since)) {
+		since /= 1000;
+		has_since = true;
+	}
+	if (num_attr(h, "seconds", &seconds)) {
+		int64_t t = svc_now(s) / 1000 - seconds;
+		if (!has_since || t > since)
 			since = t;
+		has_since = true;
 	}
-	/* Count back from the newest entry while every limit holds. */
-	{
-		history_entry **rev;
-		size_t n = r->nhistory, k = 0;
-		rev = n ? mem_alloc(&s->mem, n * sizeof *rev) : NULL;
-		if (n && !rev) {
-			svc_nomem(s);
-			return;
-		}
-		for (e = r->hist_first; e; e = e->next)
-			rev[k++] = e;
-		for (k = n; k > 0; k--) {
-			e = rev[k - 1];
-			if (e->stamp_ms < since)
-				break;
-			if ((long)count >= maxstanzas)
-				break;
-			if (maxchars >= 0 &&
-			    chars + e->chars > (size_t)maxchars)
-				break;
-			chars += e->chars;
-			count++;
-		}
-		mem_free(&s->mem, rev);
+	if (!has_chars && !has_stanzas && !has_since) {
+		maxstanzas = r->cfg.default_history < r->cfg.history_length
+				     ? r->cfg.default_history
+				     : r->cfg.history_length;
+		has_stanzas = true;
 	}
-	skip = r->nhistory - count;
+	if (!r->nhistory)
+		return;
+	rev = mem_alloc(&s->mem, r->nhistory * sizeof *rev);
+	if (!rev) {
+		svc_nomem(s);
+		return;
+	}
+	for (e = r->hist_first, k = 0; e; e = e->next)
+		rev[k++] = e;
+	for (k = r->nhistory; k > 0; k--) {
+		e = rev[k - 1];
+		if (has_chars) {
+			chars += e->chars + tolen;
+			if (chars > (size_t)maxchars)
+				break;
+		}
+		if (has_since && since > e->stamp_ms / 1000)
+			break;
+		if (has_stanzas && (long)n + 1 > maxstanzas)
+			break;
+		n++;
+	}
+	mem_free(&s->mem, rev);
+	skip = r->nhistory - n;
 	for (e = r->hist_first, i = 0; e; e = e->next, i++)
 		if (i >= skip)
 			send_node(s, e->stanza, to, xnode_attr(e->stanza, "from"));
@@ -196,10 +206,21 @@ void subject_send(muc_room *r, const char *to)
 	if (r->subject && *r->subject) {
 		buf_puts(&t.b, "><subject>");
 		buf_puts_escaped(&t.b, r->subject);
-		buf_puts(&t.b, "</subject></message>");
+		buf_puts(&t.b, "</subject>");
 	} else {
-		buf_puts(&t.b, "><subject/></message>");
+		buf_puts(&t.b, "><subject/>");
 	}
+	/* XEP-0045 §7.2.16: when the subject was set, with XEP-0203 delay */
+	if (r->subject_timed) {
+		char stamp[32];
+		format_stamp(r->subject_time_ms, stamp);
+		buf_puts(&t.b, "<delay");
+		buf_attr(&t.b, "xmlns", NS_DELAY);
+		buf_attr(&t.b, "from", r->jid);
+		buf_attr(&t.b, "stamp", stamp);
+		buf_puts(&t.b, "/>");
+	}
+	buf_puts(&t.b, "</message>");
 	tmpl_send(r->svc, &t, to);
 	tmpl_free(&t);
 }

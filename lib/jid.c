@@ -119,3 +119,12 @@ int nick_check_strict(const muc_mem *m, const char *nick)
 	mem_free(m, b);
 	return rc;
 }
+
+int node_check_strict(const muc_mem *m, const char *node)
+{
+	char *b;
+	int rc = prep(m, node, strlen(node), stringprep_xmpp_nodeprep,
+		      STRINGPREP_NO_UNASSIGNED, &b);
+	mem_free(m, b);
+	return rc;
+}

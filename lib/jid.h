@@ -32,5 +32,7 @@ char *jid_prep_bare(const muc_mem *m, const char *s, int *err);
 /* MUC_OK when nick passes strict resourceprep (no unassigned code points,
  * XEP-0045 §7.2.1 and RFC 3454 §7), else MUC_ERR_JID (or MUC_ERR_NOMEM). */
 int nick_check_strict(const muc_mem *m, const char *nick);
+/* MUC_OK when a prepared node passes strict nodeprep (room names). */
+int node_check_strict(const muc_mem *m, const char *node);
 
 #endif

@@ -4,6 +4,20 @@
 
 #include <string.h>
 
+/* Removes every element in the MUC namespaces (the reference's filter). */
+static void strip_muc_elements(muc_service *s, xnode *st)
+{
+	xnode *c = st->children, *next;
+	for (; c; c = next) {
+		next = c->next;
+		if (c->name && (strcmp(c->ns, NS_MUC) == 0 ||
+				strcmp(c->ns, NS_MUC_USER) == 0)) {
+			xnode_unlink(st, c);
+			xnode_free(&s->mem, c);
+		}
+	}
+}
+
 /* Sends msg to every session of every occupant, from 'from'. */
 static void broadcast_message(muc_room *r, const xnode *msg, const char *from)
 {
@@ -30,26 +44,24 @@ static void broadcast_message(muc_room *r, const xnode *msg, const char *from)
 	tmpl_free(&t);
 }
 
+/* §8.1 as the reference: a fresh message carrying only the subject,
+ * broadcast unless nothing changed; "" clears the subject. */
 static void change_subject(muc_service *s, muc_room *r, muc_occupant *o,
-			   stanza *st, const xnode *subject)
+			   const xnode *subject)
 {
-	const char *text;
-	char *copy, *from;
-	if (!o) {
-		send_error(s, st, "cancel", "not-acceptable", NULL, NULL);
+	const char *text = xnode_text(subject);
+	char *copy = NULL, *from;
+	tmpl t;
+	muc_occupant *n;
+	if (!text)
+		text = "";
+	if (((!r->subject && !*text) ||
+	     (r->subject && strcmp(r->subject, text) == 0)) &&
+	    r->subject_from && strcmp(r->subject_from, o->occupant_jid) == 0)
 		return;
-	}
-	if (!(o->role == MUC_ROLE_MODERATOR ||
-	      (o->role == MUC_ROLE_PARTICIPANT && r->cfg.change_subject))) {
-		send_error(s, st, "auth", "forbidden", NULL, NULL);
-		return;
-	}
-	text = xnode_text(subject);
-	copy = mem_strdup(&s->mem, text ? text : "");
-	from = mem_strdup(&s->mem, o->occupant_jid);
-	if (!copy || !from) {
+	if ((*text && !(copy = mem_strdup(&s->mem, text))) ||
+	    !(from = mem_strdup(&s->mem, o->occupant_jid))) {
 		mem_free(&s->mem, copy);
-		mem_free(&s->mem, from);
 		svc_nomem(s);
 		return;
 	}
@@ -57,32 +69,71 @@ static void change_subject(muc_service *s, muc_room *r, muc_occupant *o,
 	mem_free(&s->mem, r->subject_from);
 	r->subject = copy;
 	r->subject_from = from;
-	broadcast_message(r, st->x, o->occupant_jid);
+	r->subject_time_ms = svc_now(s);
+	r->subject_timed = true;
+	tmpl_init(&t, s, "message", o->occupant_jid);
+	buf_attr(&t.b, "type", "groupchat");
+	if (copy) {
+		buf_puts(&t.b, "><subject>");
+		buf_puts_escaped(&t.b, copy);
+		buf_puts(&t.b, "</subject></message>");
+	} else {
+		buf_puts(&t.b, "><subject/></message>");
+	}
+	for (n = r->first; n; n = n->next) {
+		session *ss;
+		for (ss = n->sessions; ss; ss = ss->next)
+			tmpl_send(s, &t, ss->real_jid);
+	}
+	tmpl_free(&t);
 }
 
 static void groupchat(muc_service *s, muc_room *r, stanza *st)
 {
 	muc_occupant *o = room_occupant_by_real(r, st->from.full);
 	const xnode *subject = xnode_child(st->x, "subject", NS_CLIENT);
-	/* Prosody issue 667: subject with a body or thread is a message. */
-	if (subject && !xnode_child(st->x, "body", NS_CLIENT) &&
-	    !xnode_child(st->x, "thread", NS_CLIENT)) {
-		change_subject(s, r, o, st, subject);
-		return;
-	}
 	if (!o) {
-		send_error(s, st, "cancel", "not-acceptable", NULL, NULL);
+		send_error(s, st, "cancel", "not-acceptable",
+			   "You are not currently connected to this chat",
+			   NULL);
 		return;
 	}
 	if (o->role < MUC_ROLE_PARTICIPANT) {
-		send_error(s, st, "auth", "forbidden", NULL, NULL);
+		send_error(s, st, "auth", "forbidden",
+			   "You do not currently have permission to speak in "
+			   "this chat",
+			   NULL);
 		return;
 	}
-	/* A client may not forge an occupant-id (XEP-0421 §4). */
-	xnode_remove_children(&s->mem, st->x, "occupant-id",
-			      "urn:xmpp:occupant-id:0");
+	/* Prosody issue 667: subject with a body or thread is a message. */
+	if (subject && !xnode_child(st->x, "body", NS_CLIENT) &&
+	    !xnode_child(st->x, "thread", NS_CLIENT)) {
+		if (o->role == MUC_ROLE_MODERATOR || r->cfg.change_subject)
+			change_subject(s, r, o, subject);
+		else
+			send_error(s, st, "auth", "forbidden",
+				   "You are not allowed to change the subject",
+				   NULL);
+		return;
+	}
+	/* Every reflected message gets an id, as the reference does. */
+	if (!st->id) {
+		char idbuf[128];
+		if (!svc_new_id(s, idbuf, sizeof idbuf) ||
+		    !xnode_set_attr(&s->mem, st->x, "id", idbuf)) {
+			svc_nomem(s);
+			return;
+		}
+	}
+	if (!occupant_id_stamp(s, st->x, o)) {
+		svc_nomem(s);
+		return;
+	}
 	broadcast_message(r, st->x, o->occupant_jid);
-	xnode_set_attr(&s->mem, st->x, "from", o->occupant_jid);
+	if (!xnode_set_attr(&s->mem, st->x, "from", o->occupant_jid)) {
+		svc_nomem(s);
+		return;
+	}
 	history_add(r, st->x);
 }
 
@@ -103,8 +154,8 @@ static void mediate(muc_service *s, muc_room *r, stanza *st,
 	}
 	buf_putc(&t.b, '>');
 	for (c = st->x->children; c; c = c->next)
-		if (!(c->name && strcmp(c->name, "x") == 0 &&
-		      strcmp(c->ns, NS_MUC_USER) == 0))
+		if (!(c->name && (strcmp(c->ns, NS_MUC_USER) == 0 ||
+				  strcmp(c->ns, NS_MUC) == 0)))
 			xnode_write(&t.b, c, NS_CLIENT);
 	buf_puts(&t.b, "<x");
 	buf_attr(&t.b, "xmlns", NS_MUC_USER);
@@ -163,22 +214,40 @@ static void invite(muc_service *s, muc_room *r, stanza *st,
 		send_error(s, st, "cancel", "jid-malformed", NULL, NULL);
 		return;
 	}
-	if (role <= MUC_ROLE_VISITOR ||
-	    (r->cfg.members_only && a < MUC_AFFIL_ADMIN &&
-	     !(r->cfg.allow_member_invites && a == MUC_AFFIL_MEMBER))) {
+	if (role <= MUC_ROLE_VISITOR) {
 		send_error(s, st, "auth", "forbidden", NULL, NULL);
 		jid_free(&s->mem, &invitee);
 		return;
 	}
-	/* In a semi-anonymous room the invitee learns the inviter's
-	 * occupant JID, not the real one. */
-	actor = (o && r->cfg.whois != WHOIS_ANYONE) ? o->occupant_jid
-						    : st->from.full;
-	/* §9.3: in a members-only room an admin's invitation admits. */
-	if (r->cfg.members_only && a >= MUC_AFFIL_ADMIN &&
-	    affil_get(r, invitee.bare) == MUC_AFFIL_NONE)
-		room_set_affiliation(r, NULL, invitee.bare, MUC_AFFIL_MEMBER,
-				     NULL, NULL, false, NULL, NULL);
+	if (r->cfg.members_only &&
+	    a < (r->cfg.allow_member_invites ? MUC_AFFIL_MEMBER
+					     : MUC_AFFIL_ADMIN)) {
+		send_error(s, st, "auth", "forbidden", NULL, r->jid);
+		jid_free(&s->mem, &invitee);
+		return;
+	}
+	/* In a semi-anonymous room an invitee who would not be a moderator
+	 * learns the inviter's occupant JID, not the real one. */
+	actor = st->from.full;
+	if (o && r->cfg.whois == WHOIS_MODERATORS &&
+	    room_default_role(r, affil_get(r, invitee.full)) !=
+		    MUC_ROLE_MODERATOR)
+		actor = o->occupant_jid;
+	/* §9.3: an invitation into a members-only room makes a member. */
+	if (r->cfg.members_only &&
+	    affil_get(r, invitee.full) <= MUC_AFFIL_NONE) {
+		buf why;
+		buf_init(&why, &s->mem);
+		buf_puts(&why, "Invited by ");
+		buf_puts(&why, actor);
+		if (buf_ok(&why))
+			room_set_affiliation(r, NULL, invitee.bare,
+					     MUC_AFFIL_MEMBER, why.data, NULL,
+					     false, NULL, NULL);
+		else
+			svc_nomem(s);
+		buf_free(&why);
+	}
 	mediate(s, r, st, payload, true, invitee.full, actor);
 	jid_free(&s->mem, &invitee);
 }
@@ -218,6 +287,8 @@ void message_to_room(muc_service *s, muc_room *r, stanza *st)
 		occupant_kick_for_error(r, st, true);
 		return;
 	}
+	if (type && strcmp(type, "normal") != 0)
+		return;
 	x = xnode_child(st->x, "x", NS_MUC_USER);
 	if (!x)
 		return;
@@ -250,11 +321,15 @@ void message_to_occupant(muc_service *s, muc_room *r, stanza *st)
 	xnode *x;
 	session *ss;
 	if (!from) {
-		send_error(s, st, "cancel", "not-acceptable", NULL, NULL);
+		if (!type || strcmp(type, "error") != 0)
+			send_error(s, st, "cancel", "not-acceptable",
+				   "You are not currently connected to this "
+				   "chat",
+				   r->jid);
 		return;
 	}
 	if (type && strcmp(type, "groupchat") == 0) {
-		send_error(s, st, "modify", "bad-request", NULL, NULL);
+		send_error(s, st, "modify", "bad-request", NULL, r->jid);
 		return;
 	}
 	if (type && strcmp(type, "error") == 0) {
@@ -264,7 +339,7 @@ void message_to_occupant(muc_service *s, muc_room *r, stanza *st)
 	to = room_occupant_by_nick(r, st->to.resource);
 	if (!to) {
 		send_error(s, st, "cancel", "item-not-found",
-			   "Recipient not in room", NULL);
+			   "Recipient not in room", r->jid);
 		return;
 	}
 	if (!pm_allowed(r, from)) {
@@ -272,9 +347,9 @@ void message_to_occupant(muc_service *s, muc_room *r, stanza *st)
 			   "Private messages are restricted", r->jid);
 		return;
 	}
-	xnode_remove_children(&s->mem, st->x, "x", NS_MUC_USER);
+	strip_muc_elements(s, st->x);
 	x = xnode_add(&s->mem, st->x, "x", NS_MUC_USER);
-	if (!x) {
+	if (!x || !occupant_id_stamp(s, st->x, from)) {
 		svc_nomem(s);
 		return;
 	}

@@ -24,6 +24,7 @@ muc_occupant *occupant_new(muc_room *r, const char *nick, const char *bare)
 	memcpy(o->occupant_jid + lr + 1, nick, ln + 1);
 	if (!strmap_put(&r->by_nick, o->nick, o))
 		goto fail;
+	occupant_id_compute(o);
 	o->prev = r->last;
 	if (r->last)
 		r->last->next = o;
@@ -134,7 +135,6 @@ xnode *presence_for_storage(muc_service *s, const xnode *p)
 	}
 	xnode_remove_children(&s->mem, c, "x", NS_MUC);
 	xnode_remove_children(&s->mem, c, "x", NS_MUC_USER);
-	xnode_remove_children(&s->mem, c, "occupant-id",
-			      "urn:xmpp:occupant-id:0");
+	xnode_remove_children(&s->mem, c, "occupant-id", NS_OCCUPANT_ID);
 	return c;
 }

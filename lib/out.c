@@ -30,6 +30,26 @@ void svc_nomem(muc_service *s)
 		s->status = MUC_ERR_NOMEM;
 }
 
+bool svc_new_id(muc_service *s, char *out, size_t cap)
+{
+	size_t n = 0, i;
+	if (s->cb.id)
+		n = s->cb.id(out, cap, s->user_data);
+	if (n == 0 || n >= cap) {
+		int k = snprintf(out, cap, "muc%llu",
+				 (unsigned long long)++s->next_id);
+		if (k < 0 || (size_t)k >= cap)
+			return false;
+		return true;
+	}
+	out[n] = '\0';
+	for (i = 0; i < n; i++)
+		if (out[i] == '<' || out[i] == '&' || out[i] == '\'' ||
+		    out[i] == '"' || (unsigned char)out[i] < 0x21)
+			out[i] = '_';
+	return true;
+}
+
 static void deliver(muc_service *s, const char *to, const char *from)
 {
 	muc_stanza_out o;
@@ -144,7 +164,9 @@ void send_error_extra(muc_service *s, const stanza *st, const char *type,
 		buf_attr(&s->out, "id", st->id);
 	buf_puts(&s->out, "><error");
 	buf_attr(&s->out, "type", type);
-	if (by)
+	/* As the reference: 'by' only where the raiser differs from the
+	 * stanza's sender (RFC 6120 §8.3.2). */
+	if (by && strcmp(by, st->to.full) != 0)
 		buf_attr(&s->out, "by", by);
 	if (code)
 		buf_attr(&s->out, "code", code);

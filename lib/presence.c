@@ -13,7 +13,7 @@ static bool kickable_condition(const xnode *err, const char **cond)
 	static const char *const kick[] = {
 		"gone", "internal-server-error", "item-not-found",
 		"jid-malformed", "recipient-unavailable", "redirect",
-		"remote-connection-failed", "remote-server-not-found",
+		"remote-server-not-found",
 		"remote-server-timeout", "service-unavailable"};
 	const xnode *c = err ? xnode_child(err, NULL, NS_STANZAS) : NULL;
 	size_t i;
@@ -87,17 +87,19 @@ static void join_error(muc_service *s, stanza *st, const char *room,
 	send_error(s, st, type, cond, text, room);
 }
 
-/* XEP-0045 §7.2.1-§7.2.9: may this JID enter as this nick? Sends the error
- * and returns false when not. */
-static bool may_enter(muc_service *s, muc_room *r, stanza *st,
-		      const char *room_jid, const xnode *muc_x)
+/* Checks common to entering and to changing nickname, in the reference's
+ * order: strict nickname, visible nickname, reserved nickname. */
+static bool nick_acceptable(muc_service *s, muc_room *r, stanza *st,
+			    const char *room_jid)
 {
-	const char *nick = st->to.resource;
-	muc_affiliation a;
-	affil_entry *reserved;
-	muc_occupant *dest;
-	const char *c;
+	const char *nick = st->to.resource, *c;
 	bool visible = false;
+	affil_entry *reserved;
+	if (nick_check_strict(&s->mem, nick) != MUC_OK) {
+		join_error(s, st, room_jid, "modify", "jid-malformed",
+			   "Nickname must pass strict validation");
+		return false;
+	}
 	for (c = nick; *c; c++)
 		if (*c != ' ' && *c != '\t' && *c != '\n' && *c != '\r')
 			visible = true;
@@ -106,48 +108,52 @@ static bool may_enter(muc_service *s, muc_room *r, stanza *st,
 			   "Invisible Nicknames are forbidden");
 		return false;
 	}
-	if (nick_check_strict(&s->mem, nick) != MUC_OK) {
-		join_error(s, st, room_jid, "modify", "jid-malformed",
-			   "Nickname must pass strict validation");
+	reserved = r ? affil_by_reserved_nick(r, nick) : NULL;
+	if (reserved && strcmp(reserved->jid, st->from.bare) != 0) {
+		join_error(s, st, room_jid, "cancel", "conflict", NULL);
 		return false;
 	}
+	return true;
+}
+
+/* XEP-0045 §7.2.1-§7.2.9: may this JID enter as this nick? Sends the error
+ * and returns false when not. r is NULL for a room being created. */
+static bool may_enter(muc_service *s, muc_room *r, stanza *st,
+		      const char *room_jid, const xnode *muc_x)
+{
+	muc_affiliation a;
+	muc_occupant *dest;
+	if (!nick_acceptable(s, r, st, room_jid))
+		return false;
 	if (!r)
 		return true; /* a new room: its creator may enter */
 	a = affil_get(r, st->from.bare);
-	if (room_is_service_admin(r, st->from.bare))
-		a = MUC_AFFIL_OWNER;
-	if (a == MUC_AFFIL_OUTCAST) {
-		send_error_extra(s, st, "auth", "forbidden", NULL, room_jid,
-				 "403", true);
-		return false;
-	}
-	if (r->locked) {
-		join_error(s, st, room_jid, "cancel", "item-not-found", NULL);
-		return false;
-	}
 	if (r->cfg.members_only && a < MUC_AFFIL_MEMBER) {
 		join_error(s, st, room_jid, "auth", "registration-required",
 			   NULL);
 		return false;
 	}
-	if (r->cfg.password && a < MUC_AFFIL_OWNER) {
-		const char *given =
-			muc_x ? xnode_child_text(muc_x, "password", NULL) : NULL;
+	if (a == MUC_AFFIL_OUTCAST) {
+		join_error(s, st, room_jid, "auth", "forbidden", NULL);
+		return false;
+	}
+	/* Only a join with <x/> is checked for the password (§7.2.6). */
+	if (r->cfg.password && muc_x) {
+		const char *given = xnode_child_text(muc_x, "password", NS_MUC);
 		if (!given || strcmp(given, r->cfg.password) != 0) {
 			join_error(s, st, room_jid, "auth", "not-authorized",
 				   NULL);
 			return false;
 		}
 	}
-	reserved = affil_by_reserved_nick(r, nick);
-	if (reserved && strcmp(reserved->jid, st->from.bare) != 0) {
-		join_error(s, st, room_jid, "cancel", "conflict", NULL);
+	if (r->locked) {
+		/* the reference raises this one as the service */
+		join_error(s, st, s->domain, "cancel", "item-not-found", NULL);
 		return false;
 	}
-	dest = room_occupant_by_nick(r, nick);
+	dest = room_occupant_by_nick(r, st->to.resource);
 	if (dest && strcmp(dest->bare_jid, st->from.bare) != 0) {
-		send_error_extra(s, st, "cancel", "conflict", NULL, room_jid,
-				 "409", true);
+		join_error(s, st, room_jid, "cancel", "conflict", NULL);
 		return false;
 	}
 	if (!dest && r->cfg.max_users > 0 &&
@@ -173,21 +179,22 @@ static void join(muc_service *s, muc_room *r, stanza *st)
 	if (!may_enter(s, r, st, st->to.bare, muc_x))
 		return;
 	if (is_new) {
+		const char *pw = xnode_child_text(muc_x, "password", NS_MUC);
 		if (room_create(s, st->to.bare, &r) ||
 		    affil_store(r, st->from.bare, MUC_AFFIL_OWNER, NULL, NULL,
-				false)) {
+				false) ||
+		    (pw && *pw && !(r->cfg.password = mem_strdup(&s->mem, pw)))) {
 			if (r)
 				room_free(r);
 			svc_nomem(s);
 			return;
 		}
-		/* XEP-0045 §10.1.1: locked until the owner configures it. */
+		/* XEP-0045 §10.1.1: locked until the owner configures it; a
+		 * password given at creation protects it from the start. */
 		r->locked = true;
 	}
 	a = affil_get(r, st->from.bare);
 	role = room_default_role(r, a);
-	if (room_is_service_admin(r, st->from.bare))
-		role = MUC_ROLE_MODERATOR;
 	if (role == MUC_ROLE_NONE) {
 		join_error(s, st, r->jid, "auth", "registration-required",
 			   NULL);
@@ -215,7 +222,8 @@ static void join(muc_service *s, muc_room *r, stanza *st)
 		ps.codes[ps.ncodes++] = 201;
 	if (r->cfg.whois == WHOIS_ANYONE)
 		ps.self_codes[ps.nself++] = 100;
-	send_occupant_list(r, st->from.full, NULL);
+	if (!is_new)
+		send_occupant_list(r, st->from.full, NULL);
 	broadcast_occupant(r, o, &ps);
 	room_join_history_and_subject(r, st->from.full, muc_x);
 }
@@ -284,24 +292,14 @@ static void change_nick(muc_service *s, muc_room *r, muc_occupant *o,
 {
 	const char *nick = st->to.resource;
 	muc_occupant *dest;
-	affil_entry *reserved;
 	xnode *stored, *unavail;
 	muc_role role = o->role;
 	pres_status ps;
-	if (nick_check_strict(&s->mem, nick) != MUC_OK) {
-		join_error(s, st, r->jid, "modify", "jid-malformed",
-			   "Nickname must pass strict validation");
+	if (!nick_acceptable(s, r, st, r->jid))
 		return;
-	}
-	reserved = affil_by_reserved_nick(r, nick);
-	if (reserved && strcmp(reserved->jid, st->from.bare) != 0) {
-		join_error(s, st, r->jid, "cancel", "conflict", NULL);
-		return;
-	}
 	dest = room_occupant_by_nick(r, nick);
 	if (dest && strcmp(dest->bare_jid, st->from.bare) != 0) {
-		send_error_extra(s, st, "cancel", "conflict", NULL, r->jid,
-				 "409", true);
+		join_error(s, st, r->jid, "cancel", "conflict", NULL);
 		return;
 	}
 	stored = presence_for_storage(s, st->x);
@@ -321,7 +319,7 @@ static void change_nick(muc_service *s, muc_room *r, muc_occupant *o,
 		broadcast_occupant(r, o, &ps);
 	} else {
 		occupant_set_session(o, st->from.full, unavail);
-		o->role = MUC_ROLE_NONE;
+		ps.unavailable = true;
 		ps.codes[ps.ncodes++] = 303;
 		ps.new_nick = nick;
 		broadcast_occupant(r, o, &ps);
@@ -348,6 +346,48 @@ static void change_nick(muc_service *s, muc_room *r, muc_occupant *o,
 	broadcast_occupant(r, dest, &ps);
 }
 
+/* A probe (RFC 6121 §4.3) to an occupant JID: the prober, who must be in
+ * the room, gets that occupant's current presence, or an unavailable one
+ * for a registered nick that is absent. */
+static void presence_probe(muc_service *s, muc_room *r, muc_occupant *prober,
+			   stanza *st)
+{
+	muc_occupant *target;
+	affil_entry *e;
+	if (!prober) {
+		send_error(s, st, "cancel", "not-acceptable",
+			   "You are not currently connected to this chat",
+			   r->jid);
+		return;
+	}
+	target = room_occupant_by_nick(r, st->to.resource);
+	if (target) {
+		send_occupant_to(r, target, prober);
+		return;
+	}
+	e = affil_by_reserved_nick(r, st->to.resource);
+	if (e) {
+		tmpl t;
+		muc_affiliation va = affil_get(r, st->from.full);
+		bool full = can_see_real_jids(r, prober) ||
+			    va >= MUC_AFFIL_ADMIN;
+		tmpl_init(&t, s, "presence", st->to.full);
+		buf_attr(&t.b, "type", "unavailable");
+		buf_puts(&t.b, "><x");
+		buf_attr(&t.b, "xmlns", NS_MUC_USER);
+		buf_puts(&t.b, "><item");
+		buf_attr(&t.b, "affiliation",
+			 muc_affiliation_name(e->affiliation));
+		buf_attr(&t.b, "role", "none");
+		buf_attr(&t.b, "nick", e->nick);
+		if (full)
+			buf_attr(&t.b, "jid", e->jid);
+		buf_puts(&t.b, "/></x></presence>");
+		tmpl_send(s, &t, st->from.full);
+		tmpl_free(&t);
+	}
+}
+
 void presence_to_occupant(muc_service *s, muc_room *r, stanza *st)
 {
 	const char *type = st->type;
@@ -362,10 +402,23 @@ void presence_to_occupant(muc_service *s, muc_room *r, stanza *st)
 			leave_session(r, o, st);
 		return;
 	}
+	if (type && strcmp(type, "probe") == 0) {
+		presence_probe(s, r, o, st);
+		return;
+	}
 	if (type) {
-		/* probe and subscription types are not for rooms */
-		if (strcmp(type, "probe") != 0)
-			send_error(s, st, "modify", "bad-request", NULL, NULL);
+		/* XEP-0018 invisibility types are let through silently */
+		if (strcmp(type, "visible") && strcmp(type, "invisible") &&
+		    strcmp(type, "result"))
+			send_error(s, st, "modify", "bad-request", NULL, r->jid);
+		return;
+	}
+	if (!o && !xnode_child(st->x, "x", NS_MUC)) {
+		/* Without <x/> this is no join but a client that lost track
+		 * of the room (the reference's answer). */
+		send_error(s, st, "cancel", "item-not-found",
+			   "You are not currently connected to this chat",
+			   r->jid);
 		return;
 	}
 	if (!o)
@@ -374,6 +427,12 @@ void presence_to_occupant(muc_service *s, muc_room *r, stanza *st)
 		update(s, r, o, st);
 	else
 		change_nick(s, r, o, st);
+}
+
+/* A room with no such room yet: only a join with <x/> creates it. */
+void presence_create_room(muc_service *s, stanza *st)
+{
+	join(s, NULL, st);
 }
 
 /* Some clients send presence to the bare room JID; the reference treats it

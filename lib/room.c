@@ -11,12 +11,14 @@ int room_create(muc_service *s, const char *room_jid, muc_room **out)
 		return MUC_ERR_NOMEM;
 	r->svc = s;
 	r->jid = mem_strdup(&s->mem, room_jid);
+	r->oid_salt = occupant_id_new_salt(s, room_jid);
 	strmap_init(&r->by_nick, &s->mem);
 	strmap_init(&r->by_real, &s->mem);
 	strmap_init(&r->affil_by_jid, &s->mem);
 	r->cfg = s->defaults; /* defaults hold no strings */
-	if (!r->jid || !strmap_put(&s->rooms, r->jid, r)) {
+	if (!r->jid || !r->oid_salt || !strmap_put(&s->rooms, r->jid, r)) {
 		mem_free(&s->mem, r->jid);
+		mem_free(&s->mem, r->oid_salt);
 		mem_free(&s->mem, r);
 		return MUC_ERR_NOMEM;
 	}
@@ -62,6 +64,7 @@ void room_free(muc_room *r)
 		s->room_last = r->prev;
 	s->nrooms--;
 	mem_free(&s->mem, r->jid);
+	mem_free(&s->mem, r->oid_salt);
 	mem_free(&s->mem, r);
 }
 

@@ -167,25 +167,30 @@ static void dispatch(muc_service *s, stanza *st)
 		return; /* presence and messages to the service: nothing */
 	}
 	r = strmap_get(&s->rooms, st->to.bare);
+	if (!r) {
+		/* No such room: only a join with <x/> creates one, and its
+		 * name must pass strict nodeprep (as the reference). */
+		bool err = st->type && strcmp(st->type, "error") == 0;
+		if (st->kind == ST_PRESENCE && !st->type && st->to.resource &&
+		    xnode_child(st->x, "x", NS_MUC)) {
+			if (node_check_strict(&s->mem, st->to.node) != MUC_OK)
+				send_error(s, st, "modify", "jid-malformed",
+					   NULL, s->domain);
+			else
+				presence_create_room(s, st);
+		} else if (!err) {
+			send_error(s, st, "cancel", "item-not-found", NULL,
+				   s->domain);
+		}
+		return;
+	}
 	if (st->to.resource) {
-		if (st->kind == ST_PRESENCE) {
+		if (st->kind == ST_PRESENCE)
 			presence_to_occupant(s, r, st);
-			return;
-		}
-		if (!r) {
-			send_error(s, st, "cancel", "item-not-found", NULL, NULL);
-			return;
-		}
-		if (st->kind == ST_MESSAGE)
+		else if (st->kind == ST_MESSAGE)
 			message_to_occupant(s, r, st);
 		else
 			iq_to_occupant(s, r, st);
-		return;
-	}
-	if (!r) {
-		if (st->kind != ST_PRESENCE)
-			send_error(s, st, "cancel", "item-not-found", NULL,
-				   NULL);
 		return;
 	}
 	if (st->kind == ST_PRESENCE)

@@ -152,6 +152,7 @@ static void route_to_clients(world *w, const char *who, const char *to,
 		why = "not a valid JID";
 	} else if (!j.resource && !bare_ok) {
 		why = "an iq to a bare JID is for the account, not a client";
+		jid_free(&w->mem, &j);
 	} else {
 		for (k = 0; k < w->nclients; k++) {
 			client *c = &w->clients[k];
@@ -189,8 +190,8 @@ static int on_deliver(const muc_stanza_out *o, void *ud)
 		buf msg;
 		buf_init(&msg, &w->mem);
 		buf_puts(&msg, muc_strerror(rc));
-		buf_puts(&msg, "\n    ");
-		buf_put(&msg, o->xml, o->len);
+		buf_putc(&msg, '\n');
+		stanza_indent(&msg, o->xml, o->len);
 		fault(w, "the service sent a stanza that does not parse",
 		      buf_cstr(&msg));
 		buf_free(&msg);
@@ -253,7 +254,6 @@ bool world_init(world *w, const script *s, bool verbose, buf *err)
 	buf_init(&w->refused, &w->mem);
 	w->script = s;
 	w->verbose = verbose;
-	w->nclients = s->nclients;
 	if (s->nclients) {
 		w->clients = calloc(s->nclients, sizeof *w->clients);
 		w->full = calloc(s->nclients, sizeof *w->full);
@@ -262,6 +262,7 @@ bool world_init(world *w, const script *s, bool verbose, buf *err)
 			return false;
 		}
 	}
+	w->nclients = s->nclients;
 	for (size_t i = 0; i < s->nclients; i++)
 		w->clients[i].def = &s->clients[i];
 	rc = muc_callbacks_new(&cb);

@@ -28,8 +28,17 @@ typedef struct run {
 	const run_opts *opts;
 	const script *s;
 	world w;
-	buf why;   /* the failure reason being built */
+	muc_mem mem; /* for why */
+	buf why;     /* the failure reason being built */
 } run;
+
+/* The start tag of a stanza's text, for trace lines about a stanza whose
+ * full text the trace already showed when it was delivered. */
+static int start_tag_len(const char *xml)
+{
+	const char *gt = strchr(xml, '>');
+	return gt ? (int)(gt - xml + 1) : (int)strlen(xml);
+}
 
 static void appendf_uint(buf *b, const char *fmt, unsigned v)
 {
@@ -61,8 +70,8 @@ static xnode *step_stanza(run *r, const script_step *st)
 		if (rc != MUC_OK) {
 			buf_puts(&r->why, "cannot parse stanza XML (");
 			buf_puts(&r->why, muc_strerror(rc));
-			buf_puts(&r->why, "):\n    ");
-			buf_puts(&r->why, text.data);
+			buf_puts(&r->why, "):\n");
+			stanza_indent(&r->why, text.data, text.len);
 			n = NULL;
 		}
 	}
@@ -95,8 +104,9 @@ static bool settle_leftovers(run *r, const script_step *st)
 		}
 		while ((it = queue_pop(&c->leftover)) != NULL) {
 			if (r->opts->verbose)
-				printf("    %s drops unread: %s\n",
-				       c->def->name, it->xml);
+				printf("    %s drops unread: %.*s\n",
+				       c->def->name, start_tag_len(it->xml),
+				       it->xml);
 			item_free(&r->w.mem, it);
 		}
 	}
@@ -139,8 +149,8 @@ static bool do_receive(run *r, const script_step *st, client *c)
 	if (ok) {
 		buf_reset(&r->why);
 		if (r->opts->verbose)
-			printf("    %s receives, as expected: %s\n",
-			       c->def->name, it->xml);
+			printf("    %s receives, as expected: %.*s\n",
+			       c->def->name, start_tag_len(it->xml), it->xml);
 	} else {
 		show(&r->why, "expected", expected);
 		show(&r->why, "received", it->stanza);
@@ -258,13 +268,21 @@ bool run_file(const char *path, const run_opts *opts)
 	memset(&r, 0, sizeof r);
 	r.opts = opts;
 	r.s = &s;
-	mem_init(&r.w.mem, NULL);
-	buf_init(&r.why, &r.w.mem);
+	mem_init(&r.mem, NULL);
+	buf_init(&r.why, &r.mem);
 	if (!script_load(path, &s, &r.why)) {
 		printf("FAIL %s: cannot load script: %s\n", path,
 		       buf_cstr(&r.why));
 		buf_free(&r.why);
 		script_free(&s);
+		return false;
+	}
+	if (!s.nsteps) {
+		/* Not an error for scansion_net.py, but an empty or truncated
+		 * file passing in CI would hide a mistake. */
+		printf("FAIL %s: script has no steps\n", path);
+		script_free(&s);
+		buf_free(&r.why);
 		return false;
 	}
 	if (opts->verbose)
@@ -283,7 +301,10 @@ bool run_file(const char *path, const run_opts *opts)
 			       s.clients[st->client].name,
 			       script_step_verb(st->kind));
 		ok = settle_leftovers(&r, st) && do_step(&r, st);
-		if (ok && r.w.fault.len) {
+		if (r.w.fault.len) {
+			/* A fault (output that does not parse, no memory) fails
+			 * the step even when the script's check passed. */
+			buf_puts(&r.why, ok ? "" : "\n  and: ");
 			buf_puts(&r.why, buf_cstr(&r.w.fault));
 			ok = false;
 		}

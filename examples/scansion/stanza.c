@@ -151,6 +151,20 @@ void stanza_pretty(buf *b, const xnode *n)
 	stanza_write(b, n, NS_CLIENT, false, "    ");
 }
 
+void stanza_indent(buf *b, const char *text, size_t len)
+{
+	size_t i, start = 0;
+	for (i = 0; i <= len; i++) {
+		if (i < len && text[i] != '\n')
+			continue;
+		buf_puts(b, "    ");
+		buf_put(b, text + start, i - start);
+		if (i < len)
+			buf_putc(b, '\n');
+		start = i + 1;
+	}
+}
+
 void stanza_quote(buf *b, const char *s)
 {
 	buf_putc(b, '\'');

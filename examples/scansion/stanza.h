@@ -42,6 +42,10 @@ void stanza_write(buf *b, const xnode *n, const char *parent_ns,
 /* Appends n indented for a report ("    <presence ...>" lines). */
 void stanza_pretty(buf *b, const xnode *n);
 
+/* Appends raw text (a stanza that does not parse) with each line indented
+ * as stanza_pretty indents, so that reports stay readable. */
+void stanza_indent(buf *b, const char *text, size_t len);
+
 /* Appends s quoted as '...', with newlines and quotes escaped, so that a
  * reason shows exactly which text or value differed. */
 void stanza_quote(buf *b, const char *s);

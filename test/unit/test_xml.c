@@ -1,0 +1,635 @@
+/* xml_parse.c and xnode.c: what untrusted bytes become (or why they are
+ * refused, RFC 6120 §11.1), and how trees are built, read and written. */
+#include <mxml.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "counting_alloc.h"
+#include "suites.h"
+
+static counting_alloc ca;
+static muc_mem mem;
+static const xml_limits limits = {4096, 16};
+
+static void setup(void)
+{
+	counting_alloc_init(&ca);
+	mem_init(&mem, &ca.a);
+}
+
+static void teardown(void)
+{
+	ck_assert_int_eq(ca.live, 0);
+}
+
+static int parse_lim(const char *xml, size_t len, const xml_limits *lim,
+		     xnode **out)
+{
+	return xml_parse(&mem, xml, len, lim, NS_CLIENT, out);
+}
+
+static xnode *parse_ok(const char *xml)
+{
+	xnode *n = NULL;
+	int rc = parse_lim(xml, strlen(xml), &limits, &n);
+	ck_assert_msg(rc == MUC_OK, "parse of \"%s\": rc %d", xml, rc);
+	ck_assert_ptr_nonnull(n);
+	return n;
+}
+
+static void expect_rc(const char *xml, size_t len, int want)
+{
+	xnode *n = (xnode *)&n; /* must be reset to NULL */
+	int rc = parse_lim(xml, len, &limits, &n);
+	ck_assert_msg(rc == want, "parse of \"%s\": rc %d, want %d", xml, rc,
+		      want);
+	ck_assert_ptr_null(n);
+}
+
+static void expect_parse_error(const char *xml)
+{
+	expect_rc(xml, strlen(xml), MUC_ERR_PARSE);
+}
+
+/* Writes n as a stanza in jabber:client and compares. */
+static void expect_written(const xnode *n, const char *parent_ns,
+			   const char *want)
+{
+	buf b;
+	buf_init(&b, &mem);
+	xnode_write(&b, n, parent_ns);
+	ck_assert(buf_ok(&b));
+	ck_assert_str_eq(buf_cstr(&b), want);
+	buf_free(&b);
+}
+
+static void expect_roundtrip(const char *in, const char *want)
+{
+	xnode *n = parse_ok(in);
+	expect_written(n, NS_CLIENT, want);
+	xnode_free(&mem, n);
+}
+
+/* ---- Parsing ----------------------------------------------------------- */
+
+START_TEST(namespaces)
+{
+	xnode *n = parse_ok(
+		"<message to='a@b' type='chat'>"
+		"<body>hi</body>"
+		"<x xmlns='urn:x'><y/></x>"
+		"<p:foo xmlns:p='urn:p'><p:bar/></p:foo>"
+		"</message>");
+	xnode *c;
+	ck_assert_str_eq(n->name, "message");
+	ck_assert_str_eq(n->ns, NS_CLIENT);
+	ck_assert_str_eq(xnode_attr(n, "to"), "a@b");
+	ck_assert_str_eq(xnode_attr(n, "type"), "chat");
+	ck_assert_ptr_null(xnode_attr(n, "xmlns"));
+	ck_assert_uint_eq(xnode_count(n), 3);
+
+	c = xnode_child(n, "body", NS_CLIENT);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_str_eq(xnode_text(c), "hi");
+
+	c = xnode_child(n, "x", "urn:x");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_null(xnode_attr(c, "xmlns"));
+	ck_assert_str_eq(xnode_first(c)->name, "y");
+	ck_assert_str_eq(xnode_first(c)->ns, "urn:x");
+
+	/* A prefixed element: the local name, the prefix's namespace, and
+	 * no xmlns:p attribute left behind. */
+	c = xnode_child(n, "foo", "urn:p");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(c->nattrs, 0);
+	ck_assert_str_eq(xnode_first(c)->name, "bar");
+	ck_assert_str_eq(xnode_first(c)->ns, "urn:p");
+	xnode_free(&mem, n);
+}
+END_TEST
+
+START_TEST(explicit_root_namespace)
+{
+	xnode *n = parse_ok("<iq xmlns='jabber:component:accept' id='1'/>");
+	ck_assert_str_eq(n->ns, "jabber:component:accept");
+	ck_assert_uint_eq(n->nattrs, 1);
+	xnode_free(&mem, n);
+}
+END_TEST
+
+/* Namespaces in XML §6.2: a prefixed element does not change the default
+ * namespace. Unprefixed children of <p:foo> stay in the default namespace
+ * in scope (here jabber:client), and a default declared on a prefixed
+ * element applies to its unprefixed children. */
+START_TEST(prefix_does_not_change_default_ns)
+{
+	xnode *n = parse_ok("<message><p:foo xmlns:p='urn:p'><baz/></p:foo>"
+			    "<q:a xmlns:q='urn:q' xmlns='urn:d'><c/></q:a>"
+			    "</message>");
+	xnode *foo = xnode_child(n, "foo", "urn:p");
+	xnode *a = xnode_child(n, "a", "urn:q");
+	ck_assert_ptr_nonnull(foo);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_str_eq(xnode_first(foo)->ns, NS_CLIENT);
+	ck_assert_str_eq(xnode_first(a)->ns, "urn:d");
+	xnode_free(&mem, n);
+}
+END_TEST
+
+/* Namespaces in XML §5 "Prefix Declared": an undeclared prefix is not
+ * namespace-well-formed (RFC 6120 §11.2); writing it back out as "q:b"
+ * would send an unbound prefix on to clients. */
+START_TEST(undeclared_prefix)
+{
+	expect_parse_error("<message><q:b/></message>");
+}
+END_TEST
+
+START_TEST(entities)
+{
+	xnode *n = parse_ok("<a>&amp;&lt;&gt;&quot;&apos;&#233;&#x1F600;"
+			    "&#xe9;</a>");
+	ck_assert_str_eq(xnode_text(n),
+			 "&<>\"'\xC3\xA9\xF0\x9F\x98\x80\xC3\xA9");
+	xnode_free(&mem, n);
+	n = parse_ok("<a b='&amp;&lt;&gt;&quot;&apos;&#65;' c=\"it's\"/>");
+	ck_assert_str_eq(xnode_attr(n, "b"), "&<>\"'A");
+	ck_assert_str_eq(xnode_attr(n, "c"), "it's");
+	xnode_free(&mem, n);
+}
+END_TEST
+
+START_TEST(text_spaces_preserved)
+{
+	xnode *n = parse_ok("<message><body>  two  spaces\n\tand a tab  "
+			    "</body></message>");
+	ck_assert_str_eq(xnode_child_text(n, "body", NULL),
+			 "  two  spaces\n\tand a tab  ");
+	xnode_free(&mem, n);
+	n = parse_ok("<body>   </body>");
+	ck_assert_str_eq(xnode_text(n), "   ");
+	xnode_free(&mem, n);
+}
+END_TEST
+
+START_TEST(utf8_text)
+{
+	xnode *n = parse_ok("<body>\xC3\xA9\xE2\x82\xAC\xF0\x9F\xA4\x96</body>");
+	ck_assert_str_eq(xnode_text(n), "\xC3\xA9\xE2\x82\xAC\xF0\x9F\xA4\x96");
+	xnode_free(&mem, n);
+}
+END_TEST
+
+/* Whitespace between stanzas is legal on an XMPP stream; trailing
+ * whitespace is accepted, leading whitespace should be too. */
+START_TEST(surrounding_whitespace)
+{
+	xnode *n = parse_ok("<a/>\n");
+	xnode_free(&mem, n);
+	n = parse_ok("\n <a/>");
+	ck_assert_str_eq(n->name, "a");
+	xnode_free(&mem, n);
+}
+END_TEST
+
+START_TEST(not_for_len)
+{
+	/* Only len bytes are read: the input need not be NUL-terminated. */
+	xnode *n = NULL;
+	ck_assert_int_eq(parse_lim("<a/>garbage", 4, &limits, &n), MUC_OK);
+	ck_assert_str_eq(n->name, "a");
+	xnode_free(&mem, n);
+}
+END_TEST
+
+START_TEST(reject_malformed)
+{
+	expect_parse_error("<a>unterminated");
+	expect_parse_error("<a");
+	expect_parse_error("<a b='x");
+	expect_parse_error("<a></b>");
+	expect_parse_error("<a><b></a></b>");
+	expect_parse_error("</a>");
+	expect_parse_error("");
+	expect_parse_error("text");
+	expect_parse_error("x<a/>");
+	expect_parse_error("<a/>x");
+	expect_parse_error("<a b/>");
+	expect_parse_error("<a b='1' b='2'/>");
+}
+END_TEST
+
+START_TEST(reject_comment_pi_doctype)
+{
+	expect_parse_error("<a><!-- x --></a>");
+	expect_parse_error("<!-- x --><a/>");
+	expect_parse_error("<a><?pi x?></a>");
+	expect_parse_error("<?xml version='1.0'?><a/>");
+	expect_parse_error("<!DOCTYPE a><a/>");
+	expect_parse_error("<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>");
+}
+END_TEST
+
+START_TEST(reject_entities)
+{
+	expect_parse_error("<a>&nbsp;</a>");
+	expect_parse_error("<a>&copy;</a>");
+	expect_parse_error("<a>& </a>");
+	expect_parse_error("<a>&amp</a>");
+	expect_parse_error("<a>&#;</a>");
+	expect_parse_error("<a>&#x;</a>");
+	expect_parse_error("<a>&#0;</a>");
+	expect_parse_error("<a>&#1;</a>");
+	expect_parse_error("<a>&#xD800;</a>");
+	expect_parse_error("<a>&#x110000;</a>");
+	expect_parse_error("<a>&#xFFFE;</a>");
+	expect_parse_error("<a b='&nbsp;'/>");
+}
+END_TEST
+
+START_TEST(reject_bad_utf8)
+{
+	expect_parse_error("<a>\xFF</a>");
+	expect_parse_error("<a>\xC0\xAF</a>");         /* overlong '/' */
+	expect_parse_error("<a>\xE0\x80\xAF</a>");     /* overlong */
+	expect_parse_error("<a>\xED\xA0\x80</a>");     /* surrogate */
+	expect_parse_error("<a>\xE2\x82</a>");         /* truncated */
+	expect_parse_error("<a>\xF4\x90\x80\x80</a>"); /* > U+10FFFF */
+	expect_parse_error("<a>\x80</a>");             /* lone continuation */
+	expect_parse_error("<a b='\xFF'/>");
+}
+END_TEST
+
+START_TEST(reject_control_chars)
+{
+	expect_parse_error("<a>\x01</a>");
+	expect_parse_error("<a>\x1F</a>");
+	expect_parse_error("<a b='\x07'/>");
+	expect_rc("<a>\0</a>", 8, MUC_ERR_PARSE);
+	expect_rc("<a/>\0", 5, MUC_ERR_PARSE);
+}
+END_TEST
+
+START_TEST(reject_two_roots)
+{
+	expect_parse_error("<a/><b/>");
+	expect_parse_error("<a></a><a></a>");
+}
+END_TEST
+
+START_TEST(depth_limit)
+{
+	const xml_limits lim = {4096, 3};
+	xnode *n = NULL;
+	const char *ok = "<a><b><c/></b></a>";
+	const char *deep1 = "<a><b><c><d/></c></b></a>";
+	const char *deep2 = "<a><b><c><d></d></c></b></a>";
+	ck_assert_int_eq(parse_lim(ok, strlen(ok), &lim, &n), MUC_OK);
+	xnode_free(&mem, n);
+	ck_assert_int_eq(parse_lim(deep1, strlen(deep1), &lim, &n),
+			 MUC_ERR_TOO_LARGE);
+	ck_assert_ptr_null(n);
+	ck_assert_int_eq(parse_lim(deep2, strlen(deep2), &lim, &n),
+			 MUC_ERR_TOO_LARGE);
+	ck_assert_ptr_null(n);
+}
+END_TEST
+
+START_TEST(size_limit)
+{
+	const xml_limits lim = {10, 16};
+	xnode *n = NULL;
+	const char *ten = "<a>12345</a>"; /* 12 bytes */
+	ck_assert_int_eq(parse_lim(ten, strlen(ten), &lim, &n),
+			 MUC_ERR_TOO_LARGE);
+	ck_assert_ptr_null(n);
+	ck_assert_int_eq(parse_lim("<a>123</a>", 10, &lim, &n), MUC_OK);
+	xnode_free(&mem, n);
+}
+END_TEST
+
+/* Each allocation failure while parsing gives MUC_ERR_NOMEM and no leak. */
+START_TEST(parse_nomem)
+{
+	const char *x = "<message to='a@b'><body>hi</body><x xmlns='urn:x'/>"
+			"</message>";
+	long k;
+	for (k = 0; k < 64; k++) {
+		xnode *n = NULL;
+		int rc;
+		ca.total = 0;
+		ca.fail_after = k;
+		rc = parse_lim(x, strlen(x), &limits, &n);
+		ca.fail_after = -1;
+		if (rc == MUC_OK) {
+			xnode_free(&mem, n);
+			break;
+		}
+		ck_assert_int_eq(rc, MUC_ERR_NOMEM);
+		ck_assert_ptr_null(n);
+		ck_assert_int_eq(ca.live, 0);
+	}
+	ck_assert_int_lt(k, 64);
+}
+END_TEST
+
+/* ---- Trees from mini-XML (muc_service_feed_tree's path) ----------------- */
+
+START_TEST(from_mxml)
+{
+	mxml_node_t *t = mxmlLoadString(
+		NULL, "<message to='a@b'><body>a  b &amp; c</body></message>",
+		MXML_OPAQUE_CALLBACK);
+	xnode *n = NULL;
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(xml_from_mxml(&mem, t, &limits, NS_CLIENT, &n),
+			 MUC_OK);
+	mxmlDelete(t);
+	expect_written(n, NS_CLIENT,
+		       "<message to='a@b'><body>a  b &amp; c</body></message>");
+	xnode_free(&mem, n);
+	ck_assert_int_eq(xml_from_mxml(&mem, NULL, &limits, NS_CLIENT, &n),
+			 MUC_ERR_INVALID);
+}
+END_TEST
+
+/* A host's mxml tree has not been through the pre-scan: comments and
+ * processing instructions (which mxml loads as elements named "!-- x --"
+ * and "?pi x?") must be refused here too, not turned into elements. */
+START_TEST(from_mxml_rejects_comment_and_pi)
+{
+	mxml_node_t *t;
+	xnode *n = NULL;
+	t = mxmlLoadString(NULL, "<message><!-- x --><body>b</body></message>",
+			   MXML_OPAQUE_CALLBACK);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(xml_from_mxml(&mem, t, &limits, NS_CLIENT, &n),
+			 MUC_ERR_PARSE);
+	xnode_free(&mem, n);
+	mxmlDelete(t);
+	t = mxmlLoadString(NULL, "<message><?pi x?><body>b</body></message>",
+			   MXML_OPAQUE_CALLBACK);
+	ck_assert_ptr_nonnull(t);
+	n = NULL;
+	ck_assert_int_eq(xml_from_mxml(&mem, t, &limits, NS_CLIENT, &n),
+			 MUC_ERR_PARSE);
+	xnode_free(&mem, n);
+	mxmlDelete(t);
+}
+END_TEST
+
+/* ---- Writing ----------------------------------------------------------- */
+
+START_TEST(write_roundtrip)
+{
+	expect_roundtrip(
+		"<presence from='romeo@example.net/orchard' "
+		"to=\"coven@chat.example.org/Romeo\">"
+		"<show>away</show><status>out  for\na walk</status>"
+		"<x xmlns='http://jabber.org/protocol/muc'>"
+		"<history maxstanzas='5'/></x>"
+		"<c xmlns='http://jabber.org/protocol/caps' hash='sha-1' "
+		"node='n' ver='v'></c>"
+		"</presence>",
+		"<presence from='romeo@example.net/orchard' "
+		"to='coven@chat.example.org/Romeo'>"
+		"<show>away</show><status>out  for\na walk</status>"
+		"<x xmlns='http://jabber.org/protocol/muc'>"
+		"<history maxstanzas='5'/></x>"
+		"<c xmlns='http://jabber.org/protocol/caps' hash='sha-1' "
+		"node='n' ver='v'/>"
+		"</presence>");
+}
+END_TEST
+
+START_TEST(write_escapes)
+{
+	expect_roundtrip("<body a='&amp;&lt;&gt;&apos;&quot;' "
+			 "b=\"it's\">&amp;&lt;&gt;&apos;&quot;'\"></body>",
+			 "<body a='&amp;&lt;&gt;&apos;&quot;' "
+			 "b='it&apos;s'>&amp;&lt;&gt;&apos;&quot;&apos;&quot;"
+			 "&gt;</body>");
+	expect_roundtrip("<body>&#233;&#x1F600;</body>",
+			 "<body>\xC3\xA9\xF0\x9F\x98\x80</body>");
+}
+END_TEST
+
+/* xmlns is written where, and only where, the namespace changes. */
+START_TEST(write_xmlns_only_on_change)
+{
+	xnode *root = xnode_new(&mem, "iq", NS_CLIENT);
+	xnode *q, *i, *back;
+	ck_assert_ptr_nonnull(root);
+	ck_assert(xnode_set_attr(&mem, root, "type", "result"));
+	q = xnode_add(&mem, root, "query", NS_MUC_ADMIN);
+	i = xnode_add(&mem, q, "item", NULL);          /* inherits muc#admin */
+	ck_assert(xnode_set_attr(&mem, i, "jid", "a@b"));
+	ck_assert_ptr_nonnull(xnode_add(&mem, i, "reason", NULL));
+	back = xnode_add(&mem, q, "thread", NS_CLIENT); /* back to client */
+	ck_assert_ptr_nonnull(back);
+	ck_assert_ptr_nonnull(xnode_add_text(&mem, back, "t<1>", 4));
+	expect_written(root, NS_CLIENT,
+		       "<iq type='result'>"
+		       "<query xmlns='http://jabber.org/protocol/muc#admin'>"
+		       "<item jid='a@b'><reason/></item>"
+		       "<thread xmlns='jabber:client'>t&lt;1&gt;</thread>"
+		       "</query></iq>");
+	/* With no parent namespace the root declares its own. */
+	expect_written(root, NULL,
+		       "<iq xmlns='jabber:client' type='result'>"
+		       "<query xmlns='http://jabber.org/protocol/muc#admin'>"
+		       "<item jid='a@b'><reason/></item>"
+		       "<thread xmlns='jabber:client'>t&lt;1&gt;</thread>"
+		       "</query></iq>");
+	xnode_free(&mem, root);
+}
+END_TEST
+
+START_TEST(empty_namespace_written)
+{
+	xnode *n = xnode_new(&mem, "a", NULL);
+	ck_assert_str_eq(n->ns, "");
+	expect_written(n, NS_CLIENT, "<a xmlns=''/>");
+	expect_written(n, "", "<a/>");
+	xnode_free(&mem, n);
+}
+END_TEST
+
+/* ---- Building and reading ------------------------------------------------ */
+
+START_TEST(clone)
+{
+	const char *x = "<message type='groupchat' id='m1'><body>a &amp; b"
+			"</body><x xmlns='urn:x'><y z='1'/>tail</x></message>";
+	xnode *n = parse_ok(x), *c = xnode_clone(&mem, n);
+	buf a, b;
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_ne(c, n);
+	buf_init(&a, &mem);
+	buf_init(&b, &mem);
+	xnode_write(&a, n, NULL);
+	xnode_write(&b, c, NULL);
+	ck_assert_str_eq(buf_cstr(&a), buf_cstr(&b));
+	/* A deep copy: changing the clone leaves the original alone. */
+	ck_assert(xnode_set_attr(&mem, c, "id", "m2"));
+	ck_assert(xnode_set_attr(&mem, xnode_child(c, "x", "urn:x")->children,
+				 "z", "2"));
+	ck_assert_str_eq(xnode_attr(n, "id"), "m1");
+	ck_assert_str_eq(xnode_attr(xnode_child(n, "x", NULL)->children, "z"),
+			 "1");
+	ck_assert_ptr_eq(c->last, xnode_child(c, "x", NULL));
+	buf_free(&a);
+	buf_free(&b);
+	xnode_free(&mem, n);
+	xnode_free(&mem, c);
+}
+END_TEST
+
+START_TEST(set_attr)
+{
+	xnode *n = xnode_new(&mem, "item", NS_MUC_USER);
+	ck_assert(xnode_set_attr(&mem, n, "a", "1"));
+	ck_assert(xnode_set_attr(&mem, n, "b", "2"));
+	ck_assert(xnode_set_attr(&mem, n, "c", "3"));
+	ck_assert_uint_eq(n->nattrs, 3);
+	/* replace keeps the position */
+	ck_assert(xnode_set_attr(&mem, n, "b", "two"));
+	ck_assert_uint_eq(n->nattrs, 3);
+	ck_assert_str_eq(xnode_attr(n, "b"), "two");
+	expect_written(n, NS_MUC_USER, "<item a='1' b='two' c='3'/>");
+	/* remove */
+	ck_assert(xnode_set_attr(&mem, n, "b", NULL));
+	ck_assert_uint_eq(n->nattrs, 2);
+	ck_assert_ptr_null(xnode_attr(n, "b"));
+	expect_written(n, NS_MUC_USER, "<item a='1' c='3'/>");
+	ck_assert(xnode_set_attr(&mem, n, "a", NULL));
+	ck_assert(xnode_set_attr(&mem, n, "c", NULL));
+	ck_assert_uint_eq(n->nattrs, 0);
+	/* removing what is absent is fine */
+	ck_assert(xnode_set_attr(&mem, n, "nothing", NULL));
+	ck_assert(xnode_set_attr(&mem, n, "d", ""));
+	expect_written(n, NS_MUC_USER, "<item d=''/>");
+	ck_assert_ptr_null(xnode_attr(n, "a"));
+	xnode_free(&mem, n);
+}
+END_TEST
+
+START_TEST(child_filtering)
+{
+	xnode *n = parse_ok("<presence>text1"
+			    "<x xmlns='urn:a'/>"
+			    "<status>s1</status>"
+			    "<x xmlns='urn:b' n='1'/>"
+			    "text2"
+			    "<status>s2</status>"
+			    "<x xmlns='urn:b' n='2'/>"
+			    "</presence>");
+	xnode *c;
+	ck_assert_uint_eq(xnode_count(n), 5);
+	ck_assert_str_eq(xnode_text(n), "text1");
+	ck_assert_str_eq(xnode_first(n)->ns, "urn:a");
+
+	c = xnode_child(n, "x", "urn:b");
+	ck_assert_str_eq(xnode_attr(c, "n"), "1");
+	c = xnode_next(c, "x", "urn:b");
+	ck_assert_str_eq(xnode_attr(c, "n"), "2");
+	ck_assert_ptr_null(xnode_next(c, "x", "urn:b"));
+
+	c = xnode_child(n, "x", NULL);
+	ck_assert_str_eq(c->ns, "urn:a");
+	c = xnode_next(c, "x", NULL);
+	ck_assert_str_eq(xnode_attr(c, "n"), "1");
+
+	c = xnode_child(n, NULL, NS_CLIENT);
+	ck_assert_str_eq(c->name, "status");
+	ck_assert_str_eq(xnode_text(c), "s1");
+	c = xnode_next(c, NULL, NS_CLIENT);
+	ck_assert_str_eq(xnode_text(c), "s2");
+	ck_assert_ptr_null(xnode_next(c, NULL, NS_CLIENT));
+
+	ck_assert_ptr_null(xnode_child(n, "status", "urn:a"));
+	ck_assert_ptr_null(xnode_child(n, "missing", NULL));
+	ck_assert_str_eq(xnode_child_text(n, "status", NULL), "s1");
+	ck_assert_ptr_null(xnode_child_text(n, "missing", NULL));
+
+	xnode_remove_children(&mem, n, "x", "urn:b");
+	ck_assert_uint_eq(xnode_count(n), 3);
+	ck_assert_ptr_null(xnode_child(n, "x", "urn:b"));
+	expect_written(n, NS_CLIENT,
+		       "<presence>text1<x xmlns='urn:a'/><status>s1</status>"
+		       "text2<status>s2</status></presence>");
+	xnode_free(&mem, n);
+}
+END_TEST
+
+START_TEST(build_and_unlink)
+{
+	xnode *p = xnode_new(&mem, "presence", NS_CLIENT), *a, *b, *c;
+	ck_assert(xnode_add_text_child(&mem, p, "status", "here"));
+	ck_assert(xnode_add_text_child(&mem, p, "show", ""));
+	a = xnode_first(p);
+	b = xnode_next(a, NULL, NULL);
+	c = xnode_new(&mem, "priority", NULL);
+	xnode_prepend(p, c);
+	expect_written(p, NS_CLIENT,
+		       "<presence><priority xmlns=''/><status>here</status>"
+		       "<show/></presence>");
+	xnode_unlink(p, b);
+	ck_assert_ptr_eq(p->last, a);
+	xnode_append(p, b);
+	ck_assert_ptr_eq(p->last, b);
+	xnode_unlink(p, c);
+	xnode_free(&mem, c);
+	expect_written(p, NS_CLIENT,
+		       "<presence><status>here</status><show/></presence>");
+	xnode_free(&mem, p);
+}
+END_TEST
+
+Suite *make_xml_suite(void)
+{
+	Suite *s = suite_create("xml");
+	TCase *tp = tcase_create("parse");
+	TCase *tw = tcase_create("write");
+	TCase *tt = tcase_create("tree");
+	tcase_add_checked_fixture(tp, setup, teardown);
+	tcase_add_checked_fixture(tw, setup, teardown);
+	tcase_add_checked_fixture(tt, setup, teardown);
+
+	tcase_add_test(tp, namespaces);
+	tcase_add_test(tp, explicit_root_namespace);
+	tcase_add_test(tp, prefix_does_not_change_default_ns);
+	tcase_add_test(tp, undeclared_prefix);
+	tcase_add_test(tp, entities);
+	tcase_add_test(tp, text_spaces_preserved);
+	tcase_add_test(tp, utf8_text);
+	tcase_add_test(tp, surrounding_whitespace);
+	tcase_add_test(tp, not_for_len);
+	tcase_add_test(tp, reject_malformed);
+	tcase_add_test(tp, reject_comment_pi_doctype);
+	tcase_add_test(tp, reject_entities);
+	tcase_add_test(tp, reject_bad_utf8);
+	tcase_add_test(tp, reject_control_chars);
+	tcase_add_test(tp, reject_two_roots);
+	tcase_add_test(tp, depth_limit);
+	tcase_add_test(tp, size_limit);
+	tcase_add_test(tp, parse_nomem);
+	tcase_add_test(tp, from_mxml);
+	tcase_add_test(tp, from_mxml_rejects_comment_and_pi);
+	suite_add_tcase(s, tp);
+
+	tcase_add_test(tw, write_roundtrip);
+	tcase_add_test(tw, write_escapes);
+	tcase_add_test(tw, write_xmlns_only_on_change);
+	tcase_add_test(tw, empty_namespace_written);
+	suite_add_tcase(s, tw);
+
+	tcase_add_test(tt, clone);
+	tcase_add_test(tt, set_attr);
+	tcase_add_test(tt, child_filtering);
+	tcase_add_test(tt, build_and_unlink);
+	suite_add_tcase(s, tt);
+	return s;
+}
