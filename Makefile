@@ -32,6 +32,7 @@ RUN_SRC  := $(wildcard examples/scansion/*.c)
 RUN_OBJ  := $(RUN_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard test/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(B)/%.o)
+SCENARIOS := $(shell find test/scenarios -name '*.scs' | sort)
 
 SONAME   := libmuc.so.$(SOVERSION)
 SHLIB    := $(B)/libmuc.so.$(VERSION)
@@ -80,7 +81,7 @@ unit: $(UNIT)
 
 # Our own scenarios pin down all of libmuc's output (--exact).
 scenarios: $(RUNNER)
-	$(RUNNER) --exact test/scenarios/*.scs
+	$(RUNNER) --exact $(SCENARIOS)
 
 runner-selftest: $(RUNNER)
 	sh test/runner/selftest.sh $(RUNNER)
@@ -98,7 +99,7 @@ sanitize-check:
 
 valgrind-check: $(UNIT) $(RUNNER)
 	CK_FORK=no valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=1 $(UNIT)
-	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=1 $(RUNNER) --exact test/scenarios/*.scs
+	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=1 $(RUNNER) --exact $(SCENARIOS)
 
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(BINDIR)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define VAR_MEMBER_INVITES "{http://prosody.im/protocol/muc}roomconfig_allowmemberinvites"
 #define ALL_ROLES ((1u << MUC_ROLE_VISITOR) | (1u << MUC_ROLE_PARTICIPANT) | \
 		   (1u << MUC_ROLE_MODERATOR))
 
@@ -16,7 +17,6 @@ void config_defaults(room_config *c)
 {
 	memset(c, 0, sizeof *c);
 	c->whois = WHOIS_MODERATORS;
-	c->change_subject = true;
 	c->history_length = 20;
 	c->default_history = 20;
 	c->presence_broadcast = ALL_ROLES;
@@ -34,34 +34,72 @@ void config_free(const muc_mem *m, room_config *c)
 static const char *const pm_names[] = {"anyone", "participants",
 				       "moderators", "none"};
 
-/* Adds <field var type label><value>…</value></field>. */
+/* Adds <field var type label>[<desc/>]; NULL where nothing goes. */
 static xnode *field(const muc_mem *m, xnode *form, const char *var,
-		    const char *type, const char *label, const char *value)
+		    const char *type, const char *label, const char *desc)
 {
 	xnode *f = xnode_add(m, form, "field", NULL);
-	if (!f || !xnode_set_attr(m, f, "var", var) ||
-	    !xnode_set_attr(m, f, "type", type) ||
+	if (!f || (type && !xnode_set_attr(m, f, "type", type)) ||
 	    (label && !xnode_set_attr(m, f, "label", label)) ||
-	    (value && !xnode_add_text_child(m, f, "value", value)))
+	    (var && !xnode_set_attr(m, f, "var", var)) ||
+	    (desc && !xnode_add_text_child(m, f, "desc", desc)))
 		return NULL;
 	return f;
 }
 
-static bool option(const muc_mem *m, xnode *f, const char *label,
-		   const char *value)
+static bool value(const muc_mem *m, xnode *f, const char *v)
 {
-	xnode *o = f ? xnode_add(m, f, "option", NULL) : NULL;
-	return o && xnode_set_attr(m, o, "label", label) &&
-	       xnode_add_text_child(m, o, "value", value);
+	return f && xnode_add_text_child(m, f, "value", v);
 }
 
+static bool fixed(const muc_mem *m, xnode *form, const char *text)
+{
+	return value(m, field(m, form, NULL, "fixed", NULL, NULL), text);
+}
+
+/* A boolean the reference shows only when set. */
+static bool flag(const muc_mem *m, xnode *form, const char *var,
+		 const char *label, const char *desc, bool on)
+{
+	xnode *f = field(m, form, var, "boolean", label, desc);
+	return f && (!on || value(m, f, "1"));
+}
+
+static bool validate(const muc_mem *m, xnode *f, const char *datatype)
+{
+	xnode *v = f ? xnode_add(m, f, "validate",
+				 "http://jabber.org/protocol/xdata-validate")
+		     : NULL;
+	return v && xnode_set_attr(m, v, "datatype", datatype);
+}
+
+static bool option(const muc_mem *m, xnode *f, const char *label,
+		   const char *v)
+{
+	xnode *o = f ? xnode_add(m, f, "option", NULL) : NULL;
+	return o && xnode_set_attr(m, o, "label", label) && value(m, o, v);
+}
+
+static bool number_field(const muc_mem *m, xnode *x, const char *var,
+			 const char *label, const char *desc, int n)
+{
+	char num[32];
+	xnode *f = field(m, x, var, "text-single", label, desc);
+	snprintf(num, sizeof num, "%d", n);
+	return validate(m, f, "xs:integer") && value(m, f, num);
+}
+
+/* The muc#roomconfig form (§10.2) with the reference's fields, sections,
+ * labels and order; then the XEP-0045 registry fields it lacks. */
 xnode *config_form(muc_room *r)
 {
 	const muc_mem *m = &r->svc->mem;
 	const room_config *c = &r->cfg;
-	char num[32], title[64 + 3 * JID_PART_MAX];
+	char title[64 + 3 * JID_PART_MAX];
 	xnode *x = xnode_new(m, "x", NS_DATA), *f;
 	bool ok = x != NULL;
+	static const muc_role bc_order[] = {
+		MUC_ROLE_MODERATOR, MUC_ROLE_VISITOR, MUC_ROLE_PARTICIPANT};
 	unsigned i;
 	snprintf(title, sizeof title, "Configuration for %s", r->jid);
 	ok = ok && xnode_set_attr(m, x, "type", "form") &&
@@ -69,65 +107,97 @@ xnode *config_form(muc_room *r)
 	     xnode_add_text_child(m, x, "instructions",
 				  "Complete and submit this form to configure "
 				  "the room.") &&
-	     field(m, x, "FORM_TYPE", "hidden", NULL, FORM_ROOMCONFIG) &&
-	     field(m, x, "muc#roomconfig_roomname", "text-single", "Title",
-		   c->name ? c->name : "") &&
-	     field(m, x, "muc#roomconfig_roomdesc", "text-single",
-		   "Description", c->description ? c->description : "") &&
-	     field(m, x, "muc#roomconfig_lang", "text-single", "Language",
-		   c->language ? c->language : "") &&
-	     field(m, x, "muc#roomconfig_persistentroom", "boolean",
-		   "Persistent (room should remain even when it is not "
-		   "occupied)", c->persistent ? "1" : "0") &&
-	     field(m, x, "muc#roomconfig_publicroom", "boolean",
-		   "Include room information in public lists",
+	     value(m, field(m, x, "FORM_TYPE", "hidden", NULL, NULL),
+		   FORM_ROOMCONFIG) &&
+	     fixed(m, x, "Room information");
+	f = ok ? field(m, x, "muc#roomconfig_roomname", "text-single", "Title",
+		       NULL)
+	       : NULL;
+	ok = f && (!c->name || value(m, f, c->name));
+	ok = ok && value(m, field(m, x, "muc#roomconfig_roomdesc",
+				  "text-single", "Description",
+				  "A brief description of the room"),
+			 c->description ? c->description : "");
+	f = ok ? field(m, x, "muc#roomconfig_lang", "text-single",
+		       "Language tag for room (e.g. 'en', 'de', 'fr' etc.)",
+		       "Indicate the primary language spoken in this room")
+	       : NULL;
+	ok = validate(m, f, "xs:language") &&
+	     value(m, f, c->language ? c->language : "");
+	ok = ok &&
+	     flag(m, x, "muc#roomconfig_persistentroom",
+		  "Persistent (room should remain even when it is empty)",
+		  "Rooms are automatically deleted when they are empty, "
+		  "unless this option is enabled",
+		  c->persistent) &&
+	     value(m, field(m, x, "muc#roomconfig_publicroom", "boolean",
+			    "Include room information in public lists",
+			    "Enable this to allow people to find the room"),
 		   c->public_ ? "1" : "0") &&
-	     field(m, x, "muc#roomconfig_roomsecret", "text-private",
-		   "Password", c->password ? c->password : "") &&
-	     field(m, x, "muc#roomconfig_passwordprotectedroom", "boolean",
-		   "Password protected", c->password ? "1" : "0") &&
-	     field(m, x, "muc#roomconfig_moderatedroom", "boolean",
-		   "Moderated (require permission to speak)",
-		   c->moderated ? "1" : "0") &&
-	     field(m, x, "muc#roomconfig_membersonly", "boolean",
-		   "Only allow members to join", c->members_only ? "1" : "0") &&
-	     field(m, x, "muc#roomconfig_allowinvites", "boolean",
-		   "Allow members to invite new members",
-		   c->allow_member_invites ? "1" : "0") &&
-	     field(m, x, "muc#roomconfig_changesubject", "boolean",
-		   "Allow anyone to set the room's subject",
-		   c->change_subject ? "1" : "0");
+	     fixed(m, x, "Access to the room") &&
+	     value(m, field(m, x, "muc#roomconfig_roomsecret", "text-private",
+			    "Password", NULL),
+		   c->password ? c->password : "") &&
+	     flag(m, x, "muc#roomconfig_membersonly",
+		  "Only allow members to join",
+		  "Enable this to only allow access for room owners, admins "
+		  "and members",
+		  c->members_only) &&
+	     flag(m, x, VAR_MEMBER_INVITES,
+		  "Allow members to invite new members", NULL,
+		  c->allow_member_invites) &&
+	     fixed(m, x, "Permissions in the room") &&
+	     flag(m, x, "muc#roomconfig_changesubject",
+		  "Allow anyone to set the room's subject",
+		  "Choose whether anyone, or only moderators, may set the "
+		  "room's subject",
+		  c->change_subject) &&
+	     flag(m, x, "muc#roomconfig_moderatedroom",
+		  "Moderated (require permission to speak)",
+		  "In moderated rooms occupants must be given permission to "
+		  "speak by a room moderator",
+		  c->moderated);
 	f = ok ? field(m, x, "muc#roomconfig_whois", "list-single",
 		       "Addresses (JIDs) of room occupants may be viewed by:",
-		       c->whois == WHOIS_ANYONE ? "anyone" : "moderators")
+		       NULL)
 	       : NULL;
-	ok = f && option(m, f, "Moderators only", "moderators") &&
-	     option(m, f, "Anyone", "anyone");
-	f = ok ? field(m, x, "muc#roomconfig_allowpm", "list-single",
-		       "Allow private messages from",
-		       pm_names[c->allow_pm & 3])
-	       : NULL;
-	for (i = 0; f && i < 4; i++)
-		ok = ok && option(m, f, pm_names[i], pm_names[i]);
-	ok = ok && f;
+	ok = option(m, f, "Moderators only", "moderators") &&
+	     option(m, f, "Anyone", "anyone") &&
+	     value(m, f, c->whois == WHOIS_ANYONE ? "anyone" : "moderators") &&
+	     fixed(m, x, "Other options") &&
+	     number_field(m, x, "muc#roomconfig_historylength",
+			  "Maximum number of history messages returned by "
+			  "room",
+			  "Specify the maximum number of previous messages "
+			  "that should be sent to users when they join the "
+			  "room",
+			  c->history_length) &&
+	     number_field(m, x, "muc#roomconfig_defaulthistorymessages",
+			  "Default number of history messages returned by "
+			  "room",
+			  "Specify the number of previous messages sent to new "
+			  "users when they join the room",
+			  c->default_history);
 	f = ok ? field(m, x, "muc#roomconfig_presencebroadcast", "list-multi",
-		       "Roles whose presence is broadcast", NULL)
+		       "Only show participants with roles:", NULL)
 	       : NULL;
-	for (i = MUC_ROLE_VISITOR; f && ok && i <= MUC_ROLE_MODERATOR; i++)
-		if (c->presence_broadcast & (1u << i))
-			ok = xnode_add_text_child(m, f, "value",
-						  muc_role_name((muc_role)i));
-	for (i = MUC_ROLE_VISITOR; f && ok && i <= MUC_ROLE_MODERATOR; i++)
+	for (i = MUC_ROLE_NONE; f && ok && i <= MUC_ROLE_MODERATOR; i++)
 		ok = option(m, f, muc_role_name((muc_role)i),
 			    muc_role_name((muc_role)i));
+	for (i = 0; f && ok && i < 3; i++)
+		if (c->presence_broadcast & (1u << bc_order[i]))
+			ok = value(m, f, muc_role_name(bc_order[i]));
 	ok = ok && f;
-	snprintf(num, sizeof num, "%d", c->max_users);
-	ok = ok && field(m, x, "muc#roomconfig_maxusers", "text-single",
-			 "Maximum number of occupants (0: no limit)", num);
-	snprintf(num, sizeof num, "%d", c->history_length);
-	ok = ok && field(m, x, "muc#roomconfig_historylength", "text-single",
-			 "Maximum number of history messages returned by room",
-			 num);
+	/* Registry fields beyond the reference's form (XEP-0045 §15.5.3). */
+	f = ok ? field(m, x, "muc#roomconfig_allowpm", "list-single",
+		       "Allow private messages from", NULL)
+	       : NULL;
+	for (i = 0; f && ok && i < 4; i++)
+		ok = option(m, f, pm_names[i], pm_names[i]);
+	ok = ok && value(m, f, pm_names[c->allow_pm & 3]) &&
+	     number_field(m, x, "muc#roomconfig_maxusers",
+			  "Maximum number of occupants (0: no limit)", NULL,
+			  c->max_users);
 	if (!ok) {
 		xnode_free(m, x);
 		return NULL;
@@ -176,18 +246,20 @@ static bool parse_int(const char *v, int *out)
 
 typedef struct change_set {
 	room_config next; /* the configuration as submitted */
-	bool changed;
+	bool changed;     /* 104 */
 	bool whois_changed;
 	bool members_only_on;
+	unsigned old_broadcast;
 } change_set;
 
+/* Sets a text option; "" clears it. False only on allocation failure. */
 static bool set_text(const muc_mem *m, char **slot, const char *v,
 		     bool *changed)
 {
 	char *c;
 	if (!v)
 		return true;
-	if ((*slot ? *slot : (char *)"")[0] == '\0' && !*v)
+	if (!*v && !*slot)
 		return true;
 	if (*slot && strcmp(*slot, v) == 0)
 		return true;
@@ -200,49 +272,53 @@ static bool set_text(const muc_mem *m, char **slot, const char *v,
 	return true;
 }
 
-/* Reads the form into cs->next; false with an error condition. */
-static bool read_form(muc_room *r, const xnode *form, change_set *cs,
-		      const char **cond)
+static void set_bool(bool *slot, const char *v, bool *changed)
+{
+	int b;
+	if (!v || (b = parse_bool(v)) < 0)
+		return; /* absent or not a boolean: ignored, as the reference */
+	if (*slot != (b == 1)) {
+		*slot = b == 1;
+		*changed = true;
+	}
+}
+
+static void set_int(int *slot, const char *v, bool *changed)
+{
+	int k;
+	if (!v || !parse_int(v, &k) || k == *slot)
+		return;
+	*slot = k;
+	*changed = true;
+}
+
+/* Reads the submitted form into cs->next. Values that do not fit a field's
+ * type are ignored, as the reference ignores them. False only when memory
+ * runs out. */
+static bool read_form(muc_room *r, const xnode *form, change_set *cs)
 {
 	const muc_mem *m = &r->svc->mem;
 	room_config *n = &cs->next;
-	static const struct {
-		const char *var;
-		size_t off;
-	} bools[] = {
-		{"muc#roomconfig_persistentroom",
-		 offsetof(room_config, persistent)},
-		{"muc#roomconfig_publicroom", offsetof(room_config, public_)},
-		{"muc#roomconfig_membersonly",
-		 offsetof(room_config, members_only)},
-		{"muc#roomconfig_allowinvites",
-		 offsetof(room_config, allow_member_invites)},
-		{"muc#roomconfig_moderatedroom",
-		 offsetof(room_config, moderated)},
-		{"muc#roomconfig_changesubject",
-		 offsetof(room_config, change_subject)},
-	};
+	bool public_ = n->public_;
+	const xnode *f;
 	const char *v;
-	size_t i;
-	int pw_protected = -1;
-	*cond = "not-acceptable";
-	for (i = 0; i < sizeof bools / sizeof *bools; i++) {
-		bool *slot = (bool *)((char *)n + bools[i].off);
-		int b;
-		v = field_value(form, bools[i].var);
-		if (!v)
-			continue;
-		b = parse_bool(v);
-		if (b < 0)
-			return false;
-		if (*slot != (b == 1)) {
-			*slot = b == 1;
-			cs->changed = true;
-		}
-	}
-	v = field_value(form, "muc#roomconfig_passwordprotectedroom");
-	if (v && (pw_protected = parse_bool(v)) < 0)
-		return false;
+	set_bool(&n->persistent,
+		 field_value(form, "muc#roomconfig_persistentroom"),
+		 &cs->changed);
+	set_bool(&public_, field_value(form, "muc#roomconfig_publicroom"),
+		 &cs->changed);
+	n->public_ = public_;
+	set_bool(&n->members_only,
+		 field_value(form, "muc#roomconfig_membersonly"),
+		 &cs->changed);
+	set_bool(&n->allow_member_invites,
+		 field_value(form, VAR_MEMBER_INVITES), &cs->changed);
+	set_bool(&n->change_subject,
+		 field_value(form, "muc#roomconfig_changesubject"),
+		 &cs->changed);
+	set_bool(&n->moderated,
+		 field_value(form, "muc#roomconfig_moderatedroom"),
+		 &cs->changed);
 	if (!set_text(m, &n->name, field_value(form, "muc#roomconfig_roomname"),
 		      &cs->changed) ||
 	    !set_text(m, &n->description,
@@ -251,24 +327,48 @@ static bool read_form(muc_room *r, const xnode *form, change_set *cs,
 	    !set_text(m, &n->language, field_value(form, "muc#roomconfig_lang"),
 		      &cs->changed) ||
 	    !set_text(m, &n->password,
-		      pw_protected == 0 ? "" :
 		      field_value(form, "muc#roomconfig_roomsecret"),
-		      &cs->changed)) {
-		*cond = "internal-server-error";
+		      &cs->changed))
 		return false;
-	}
 	v = field_value(form, "muc#roomconfig_whois");
-	if (v) {
-		whois_policy w;
-		if (strcmp(v, "anyone") == 0)
-			w = WHOIS_ANYONE;
-		else if (strcmp(v, "moderators") == 0)
-			w = WHOIS_MODERATORS;
-		else
-			return false;
+	if (v && (strcmp(v, "anyone") == 0 || strcmp(v, "moderators") == 0)) {
+		whois_policy w = v[0] == 'a' ? WHOIS_ANYONE : WHOIS_MODERATORS;
 		if (w != n->whois) {
 			n->whois = w;
-			cs->changed = cs->whois_changed = true;
+			cs->whois_changed = true; /* 172/173, not 104 */
+		}
+	}
+	set_int(&n->history_length,
+		field_value(form, "muc#roomconfig_historylength"), &cs->changed);
+	v = field_value(form, "muc#roomconfig_defaulthistorymessages");
+	if (v) {
+		int k;
+		if (!parse_int(v, &k))
+			k = 20;
+		if (k > n->history_length)
+			k = n->history_length;
+		if (k != n->default_history) {
+			n->default_history = k;
+			cs->changed = true;
+		}
+	}
+	f = find_field(form, "muc#roomconfig_presencebroadcast");
+	if (f) {
+		unsigned mask = 0;
+		const xnode *val;
+		bool valid = true;
+		for (val = xnode_child(f, "value", NULL); val;
+		     val = xnode_next(val, "value", NULL)) {
+			muc_role role;
+			const char *t = xnode_text(val);
+			if (!parse_role(t ? t : "", &role))
+				valid = false;
+			else
+				mask |= 1u << role;
+		}
+		if (valid && mask != n->presence_broadcast) {
+			n->presence_broadcast = mask;
+			cs->changed = true;
 		}
 	}
 	v = field_value(form, "muc#roomconfig_allowpm");
@@ -276,58 +376,15 @@ static bool read_form(muc_room *r, const xnode *form, change_set *cs,
 		int k;
 		for (k = 0; k < 4 && strcmp(v, pm_names[k]); k++)
 			;
-		if (k == 4)
-			return false;
-		if (k != n->allow_pm) {
+		if (k < 4 && k != n->allow_pm) {
 			n->allow_pm = k;
 			cs->changed = true;
 		}
 	}
-	{
-		static const struct {
-			const char *var;
-			size_t off;
-		} ints[] = {
-			{"muc#roomconfig_maxusers",
-			 offsetof(room_config, max_users)},
-			{"muc#roomconfig_historylength",
-			 offsetof(room_config, history_length)},
-		};
-		for (i = 0; i < sizeof ints / sizeof *ints; i++) {
-			int *slot = (int *)((char *)n + ints[i].off), k;
-			v = field_value(form, ints[i].var);
-			if (!v || !*v)
-				continue;
-			if (!parse_int(v, &k))
-				return false;
-			if (k != *slot) {
-				*slot = k;
-				cs->changed = true;
-			}
-		}
-	}
-	{
-		const xnode *f =
-			find_field(form, "muc#roomconfig_presencebroadcast");
-		if (f) {
-			unsigned mask = 0;
-			const xnode *val;
-			for (val = xnode_child(f, "value", NULL); val;
-			     val = xnode_next(val, "value", NULL)) {
-				muc_role role;
-				const char *t = xnode_text(val);
-				if (!parse_role(t ? t : "", &role) ||
-				    role == MUC_ROLE_NONE)
-					return false;
-				mask |= 1u << role;
-			}
-			if (mask != n->presence_broadcast) {
-				n->presence_broadcast = mask;
-				cs->changed = true;
-			}
-		}
-	}
+	set_int(&n->max_users, field_value(form, "muc#roomconfig_maxusers"),
+		&cs->changed);
 	cs->members_only_on = n->members_only && !r->cfg.members_only;
+	cs->old_broadcast = r->cfg.presence_broadcast;
 	return true;
 }
 
@@ -382,7 +439,6 @@ void config_submit(muc_room *r, stanza *st, const xnode *form)
 	muc_service *s = r->svc;
 	const char *type = xnode_attr(form, "type");
 	change_set cs;
-	const char *cond;
 	int codes[3], n = 0;
 	if (type && strcmp(type, "cancel") == 0) {
 		send_result(s, st, NULL);
@@ -408,9 +464,9 @@ void config_submit(muc_room *r, stanza *st, const xnode *form)
 		svc_nomem(s);
 		return;
 	}
-	if (!read_form(r, form, &cs, &cond)) {
+	if (!read_form(r, form, &cs)) {
 		config_free(&s->mem, &cs.next);
-		send_error(s, st, "modify", cond, NULL, NULL);
+		svc_nomem(s);
 		return;
 	}
 	config_free(&s->mem, &r->cfg);

@@ -11,13 +11,24 @@ static bool feature(const muc_mem *m, xnode *q, const char *var)
 	return f && xnode_set_attr(m, f, "var", var);
 }
 
+/* A form field; value NULL: none shown. */
+static bool info_field(const muc_mem *m, xnode *x, const char *var,
+		       const char *type, const char *label, const char *value)
+{
+	xnode *f = xnode_add(m, x, "field", NULL);
+	return f && xnode_set_attr(m, f, "type", type) &&
+	       (!label || xnode_set_attr(m, f, "label", label)) &&
+	       xnode_set_attr(m, f, "var", var) &&
+	       (!value || xnode_add_text_child(m, f, "value", value));
+}
+
 void disco_room_info(muc_service *s, muc_room *r, stanza *st,
 		     const xnode *q)
 {
 	const muc_mem *m = &s->mem;
 	const char *node = xnode_attr(q, "node");
 	const room_config *c = &r->cfg;
-	xnode *reply = xnode_new(m, "query", NS_DISCO_INFO), *id, *x, *f;
+	xnode *reply = xnode_new(m, "query", NS_DISCO_INFO), *id, *x;
 	char num[32];
 	bool ok = reply != NULL;
 	if (ok && node) {
@@ -40,41 +51,54 @@ void disco_room_info(muc_service *s, muc_room *r, stanza *st,
 		}
 		goto send;
 	}
-	id = ok ? xnode_add(m, reply, "identity", NULL) : NULL;
-	ok = id && xnode_set_attr(m, id, "category", "conference") &&
-	     xnode_set_attr(m, id, "type", "text") &&
-	     (!c->name || xnode_set_attr(m, id, "name", c->name)) &&
-	     feature(m, reply, NS_MUC) &&
-	     feature(m, reply, c->public_ ? "muc_public" : "muc_hidden") &&
+	/* The reference's features and form, in its order (its archive
+	 * features left out: archiving is the host's business). */
+	ok = ok && feature(m, reply, NS_MUC) &&
+	     feature(m, reply, "http://jabber.org/protocol/muc#stable_id") &&
 	     feature(m, reply,
-		     c->persistent ? "muc_persistent" : "muc_temporary") &&
-	     feature(m, reply, c->members_only ? "muc_membersonly" : "muc_open") &&
+		     "http://jabber.org/protocol/muc#self-ping-optimization") &&
 	     feature(m, reply,
 		     c->moderated ? "muc_moderated" : "muc_unmoderated") &&
 	     feature(m, reply, c->whois == WHOIS_ANYONE ? "muc_nonanonymous"
-							: "muc_semianonymous") &&
+							: "muc_semianonymous");
+	id = ok ? xnode_add(m, reply, "identity", NULL) : NULL;
+	ok = id && xnode_set_attr(m, id, "type", "text") &&
+	     xnode_set_attr(m, id, "category", "conference") &&
+	     (!c->name || xnode_set_attr(m, id, "name", c->name)) &&
 	     feature(m, reply, c->password ? "muc_passwordprotected"
 					   : "muc_unsecured") &&
-	     feature(m, reply, NS_REGISTER);
+	     feature(m, reply, "http://jabber.org/protocol/muc#request") &&
+	     feature(m, reply,
+		     c->persistent ? "muc_persistent" : "muc_temporary") &&
+	     feature(m, reply, NS_REGISTER) &&
+	     feature(m, reply, c->members_only ? "muc_membersonly" : "muc_open") &&
+	     feature(m, reply, NS_OCCUPANT_ID) &&
+	     feature(m, reply, c->public_ ? "muc_public" : "muc_hidden");
 	x = ok ? xnode_add(m, reply, "x", NS_DATA) : NULL;
-	f = x ? xnode_add(m, x, "field", NULL) : NULL;
-	ok = f && xnode_set_attr(m, x, "type", "result") &&
-	     xnode_set_attr(m, f, "var", "FORM_TYPE") &&
-	     xnode_set_attr(m, f, "type", "hidden") &&
-	     xnode_add_text_child(m, f, "value",
-				  "http://jabber.org/protocol/muc#roominfo");
+	ok = x && xnode_set_attr(m, x, "type", "result") &&
+	     info_field(m, x, "FORM_TYPE", "hidden", NULL,
+			"http://jabber.org/protocol/muc#roominfo");
 	snprintf(num, sizeof num, "%zu", r->noccupants);
-	f = ok ? xnode_add(m, x, "field", NULL) : NULL;
-	ok = f && xnode_set_attr(m, f, "var", "muc#roominfo_occupants") &&
-	     xnode_set_attr(m, f, "label", "Number of occupants") &&
-	     xnode_add_text_child(m, f, "value", num);
-	if (ok && c->description) {
-		f = xnode_add(m, x, "field", NULL);
-		ok = f &&
-		     xnode_set_attr(m, f, "var", "muc#roominfo_description") &&
-		     xnode_set_attr(m, f, "label", "Description") &&
-		     xnode_add_text_child(m, f, "value", c->description);
-	}
+	ok = ok &&
+	     info_field(m, x, "muc#roominfo_occupants", "text-single",
+			"Number of occupants", num) &&
+	     info_field(m, x, "muc#roominfo_lang", "text-single", NULL,
+			c->language ? c->language : "") &&
+	     info_field(m, x, "muc#roominfo_description", "text-single",
+			"Description", c->description ? c->description : "") &&
+	     info_field(m, x, "muc#roomconfig_roomname", "text-single", "Title",
+			c->name) &&
+	     info_field(m, x,
+			"{http://prosody.im/protocol/muc}"
+			"roomconfig_allowmemberinvites",
+			"boolean", "Allow members to invite new members",
+			c->allow_member_invites ? "1" : "0") &&
+	     info_field(m, x, "muc#roomconfig_allowinvites", "boolean",
+			"Allow users to invite other users",
+			!c->members_only || c->allow_member_invites ? "1"
+								     : "0") &&
+	     info_field(m, x, "muc#roomconfig_changesubject", "boolean", NULL,
+			c->change_subject ? "1" : NULL);
 send:
 	if (ok)
 		send_result(s, st, reply);

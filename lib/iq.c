@@ -146,13 +146,15 @@ static void service_disco_info(muc_service *s, stanza *st)
 {
 	const muc_mem *m = &s->mem;
 	xnode *q = xnode_new(m, "query", NS_DISCO_INFO), *id = NULL, *f;
+	/* the reference's order, without its archive feature */
 	static const char *const features[] = {
-		NS_DISCO_INFO, NS_DISCO_ITEMS, NS_MUC, NS_COMMANDS};
+		NS_OCCUPANT_ID, NS_MUC, NS_DISCO_INFO, NS_DISCO_ITEMS,
+		NS_COMMANDS, "http://jabber.org/protocol/muc#unique"};
 	size_t i;
 	bool ok = q && (id = xnode_add(m, q, "identity", NULL)) &&
-		  xnode_set_attr(m, id, "category", "conference") &&
 		  xnode_set_attr(m, id, "type", "text") &&
-		  xnode_set_attr(m, id, "name", "Chatrooms");
+		  xnode_set_attr(m, id, "category", "conference") &&
+		  xnode_set_attr(m, id, "name", "Prosody Chatrooms");
 	for (i = 0; ok && i < sizeof features / sizeof *features; i++) {
 		f = xnode_add(m, q, "feature", NULL);
 		ok = f && xnode_set_attr(m, f, "var", features[i]);
@@ -173,7 +175,7 @@ static void service_disco_items(muc_service *s, stanza *st)
 	bool ok = q != NULL;
 	for (r = s->room_first; r && ok; r = r->next) {
 		xnode *it;
-		if (!r->cfg.public_ || r->locked)
+		if (!r->cfg.public_)
 			continue;
 		it = xnode_add(m, q, "item", NULL);
 		ok = it && xnode_set_attr(m, it, "jid", r->jid) &&

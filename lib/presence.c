@@ -190,8 +190,20 @@ static void join(muc_service *s, muc_room *r, stanza *st)
 			return;
 		}
 		/* XEP-0045 §10.1.1: locked until the owner configures it; a
-		 * password given at creation protects it from the start. */
+		 * password given at creation protects it from the start. The
+		 * language is the creator's (xml:lang), else English, as a
+		 * c2s stream would stamp it. */
 		r->locked = true;
+		{
+			const char *lang = xnode_attr(st->x, "xml:lang");
+			r->cfg.language = mem_strdup(&s->mem,
+						     lang && *lang ? lang : "en");
+			if (!r->cfg.language) {
+				room_free(r);
+				svc_nomem(s);
+				return;
+			}
+		}
 	}
 	a = affil_get(r, st->from.bare);
 	role = room_default_role(r, a);

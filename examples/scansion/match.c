@@ -100,7 +100,8 @@ static bool check_attrs(const xnode *e, const xnode *g, bool strict,
 			}
 			return false;
 		}
-		if (strcmp(want, SCANSION_ANY) != 0 && strcmp(want, have) != 0) {
+		if (strcmp(want, SCANSION_ANY) != 0 &&
+		    strcmp(want, have) != 0) {
 			if (why) {
 				say_header(why, path);
 				buf_puts(why, "attribute ");

@@ -40,10 +40,13 @@ static int start_tag_len(const char *xml)
 	return gt ? (int)(gt - xml + 1) : (int)strlen(xml);
 }
 
-static void appendf_uint(buf *b, const char *fmt, unsigned v)
+/* ", and N more" when a report shows one of several stanzas. */
+static void and_more(buf *b, size_t others)
 {
 	char tmp[64];
-	snprintf(tmp, sizeof tmp, fmt, v);
+	if (!others)
+		return;
+	snprintf(tmp, sizeof tmp, ", and %zu more", others);
 	buf_puts(b, tmp);
 }
 
@@ -96,9 +99,7 @@ static bool settle_leftovers(run *r, const script_step *st)
 			buf_puts(&r->why, c->def->name);
 			buf_puts(&r->why, " received a stanza that no receives "
 					  "step consumed (--exact)");
-			if (c->leftover.count > 1)
-				appendf_uint(&r->why, ", and %u more",
-					     (unsigned)c->leftover.count - 1);
+			and_more(&r->why, c->leftover.count - 1);
 			show(&r->why, "unconsumed", c->leftover.head->stanza);
 			return false;
 		}
@@ -206,6 +207,7 @@ static bool do_step(run *r, const script_step *st)
 			buf_puts(&r->why, c->def->name);
 			buf_puts(&r->why, " disconnects with a stanza no "
 					  "receives step consumed (--exact)");
+			and_more(&r->why, c->pending.count - 1);
 			show(&r->why, "unconsumed", c->pending.head->stanza);
 			return false;
 		}
@@ -236,9 +238,7 @@ static bool check_end(run *r)
 		buf_puts(&r->why, c->def->name);
 		buf_puts(&r->why, " received a stanza that no receives step "
 				  "consumed (--exact)");
-		if (n > 1)
-			appendf_uint(&r->why, ", and %u more",
-				     (unsigned)n - 1);
+		and_more(&r->why, n - 1);
 		show(&r->why, "unconsumed", it->stanza);
 		return false;
 	}
@@ -297,8 +297,8 @@ bool run_file(const char *path, const run_opts *opts)
 		r.w.step = (unsigned)n + 1;
 		r.w.now = CLOCK_BASE_MS + (int64_t)n * 1000;
 		if (opts->verbose)
-			printf("-- step %zu (line %u): %s %s\n", n + 1, st->line,
-			       s.clients[st->client].name,
+			printf("-- step %zu (line %u): %s %s\n", n + 1,
+			       st->line, s.clients[st->client].name,
 			       script_step_verb(st->kind));
 		ok = settle_leftovers(&r, st) && do_step(&r, st);
 		if (r.w.fault.len) {

@@ -339,7 +339,8 @@ bool script_parse(const char *text, size_t len, script *s, buf *err)
 			continue;
 		}
 		if (!is_space(l->text[0]) &&
-		    (st[0] == '#' || (sn >= 2 && st[0] == '/' && st[1] == '/'))) {
+		    (st[0] == '#' ||
+		     (sn >= 2 && st[0] == '/' && st[1] == '/'))) {
 			if (!s->title && in_header) {
 				const char *t = st;
 				size_t tn = sn;
