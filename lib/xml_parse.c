@@ -95,91 +95,148 @@ static size_t entity_len(const char *s, size_t n)
 	return 0;
 }
 
+static bool name_char(char c)
+{
+	return !(c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+		 c == '/' || c == '>' || c == '<' || c == '=' || c == '"' ||
+		 c == '\'' || c == '&' || c == '\0');
+}
+
+static size_t skip_ws(const char *x, size_t i, size_t len)
+{
+	while (i < len && (x[i] == ' ' || x[i] == '\t' || x[i] == '\n' ||
+			   x[i] == '\r'))
+		i++;
+	return i;
+}
+
+/* Length of a name at x[i], or 0. */
+static size_t name_len(const char *x, size_t i, size_t len)
+{
+	size_t j = i;
+	while (j < len && name_char(x[j]))
+		j++;
+	return j - i;
+}
+
+/* A quoted attribute value at x[i]; returns the index after it, or 0. */
+static size_t quoted(const char *x, size_t i, size_t len)
+{
+	char q;
+	if (i >= len || (x[i] != '"' && x[i] != '\''))
+		return 0;
+	q = x[i++];
+	while (i < len && x[i] != q) {
+		size_t k;
+		if (x[i] == '<')
+			return 0;
+		if (x[i] == '&')
+			k = entity_len(x + i, len - i);
+		else
+			k = utf8_char((const unsigned char *)x + i, len - i);
+		if (!k)
+			return 0;
+		i += k;
+	}
+	return i < len ? i + 1 : 0;
+}
+
+typedef struct open_tag {
+	const char *name;
+	size_t len;
+} open_tag;
+
+/* Parses the tag starting at x[i] == '<'; updates the stack of open
+ * elements. Returns the index after '>' or 0 when malformed. */
+static size_t scan_tag(const char *x, size_t i, size_t len, open_tag *stack,
+		       unsigned *depth, unsigned max_depth, int *roots,
+		       int *rc)
+{
+	size_t n;
+	i++;
+	if (i < len && (x[i] == '!' || x[i] == '?'))
+		return 0; /* comments, PIs, DOCTYPE, CDATA: not in XMPP */
+	if (i < len && x[i] == '/') {
+		n = name_len(x, i + 1, len);
+		if (!n || *depth == 0 || stack[*depth - 1].len != n ||
+		    memcmp(stack[*depth - 1].name, x + i + 1, n) != 0)
+			return 0;
+		i = skip_ws(x, i + 1 + n, len);
+		if (i >= len || x[i] != '>')
+			return 0;
+		(*depth)--;
+		return i + 1;
+	}
+	n = name_len(x, i, len);
+	if (!n)
+		return 0;
+	if (*depth == 0 && (*roots)++)
+		return 0;
+	if (*depth >= max_depth) {
+		*rc = MUC_ERR_TOO_LARGE;
+		return 0;
+	}
+	stack[*depth].name = x + i;
+	stack[*depth].len = n;
+	i += n;
+	for (;;) {
+		size_t j = skip_ws(x, i, len), an;
+		if (j >= len)
+			return 0;
+		if (x[j] == '>') {
+			(*depth)++;
+			return j + 1;
+		}
+		if (x[j] == '/')
+			return (j + 1 < len && x[j + 1] == '>') ? j + 2 : 0;
+		if (j == i)
+			return 0; /* attributes need white space before */
+		an = name_len(x, j, len);
+		if (!an)
+			return 0;
+		j = skip_ws(x, j + an, len);
+		if (j >= len || x[j] != '=')
+			return 0;
+		j = skip_ws(x, j + 1, len);
+		i = quoted(x, j, len);
+		if (!i)
+			return 0;
+	}
+}
+
 static int prescan(const char *xml, size_t len, unsigned max_depth)
 {
+	open_tag stack[64];
 	size_t i = 0;
 	unsigned depth = 0;
 	int roots = 0;
+	if (max_depth > 64)
+		max_depth = 64;
 	while (i < len) {
 		unsigned char c = (unsigned char)xml[i];
+		if (c == '<') {
+			int rc = MUC_ERR_PARSE;
+			size_t next = scan_tag(xml, i, len, stack, &depth,
+					       max_depth, &roots, &rc);
+			if (!next)
+				return rc;
+			i = next;
+			continue;
+		}
 		if (c == '&') {
 			size_t k = entity_len(xml + i, len - i);
-			if (!k)
+			if (!k || depth == 0)
 				return MUC_ERR_PARSE;
 			i += k;
 			continue;
 		}
-		if (c != '<') {
+		{
 			size_t k = utf8_char((const unsigned char *)xml + i,
 					     len - i);
 			if (!k || (depth == 0 && c != ' ' && c != '\t' &&
 				   c != '\n' && c != '\r'))
 				return MUC_ERR_PARSE;
 			i += k;
-			continue;
-		}
-		/* A tag: find its end, skipping quoted attribute values. */
-		{
-			size_t j = i + 1;
-			char quote = 0;
-			int closing = 0, empty = 0;
-			if (j < len && (xml[j] == '!' || xml[j] == '?'))
-				return MUC_ERR_PARSE;
-			if (j < len && xml[j] == '/')
-				closing = 1;
-			for (; j < len; j++) {
-				char ch = xml[j];
-				if (quote) {
-					if (ch == quote)
-						quote = 0;
-					else if (ch == '<')
-						return MUC_ERR_PARSE;
-					else if (ch == '&') {
-						size_t k = entity_len(
-							xml + j, len - j);
-						if (!k)
-							return MUC_ERR_PARSE;
-						j += k - 1;
-					} else {
-						size_t k = utf8_char(
-							(const unsigned char *)
-									xml + j,
-							len - j);
-						if (!k)
-							return MUC_ERR_PARSE;
-						j += k - 1;
-					}
-					continue;
-				}
-				if (ch == '"' || ch == '\'')
-					quote = ch;
-				else if (ch == '<' ||
-					 ((unsigned char)ch < 0x20 &&
-					  ch != '\t' && ch != '\n' &&
-					  ch != '\r'))
-					return MUC_ERR_PARSE;
-				else if (ch == '>')
-					break;
-			}
-			if (j >= len)
-				return MUC_ERR_PARSE; /* truncated tag */
-			if (xml[j - 1] == '/' && !closing)
-				empty = 1;
-			if (closing) {
-				if (depth == 0)
-					return MUC_ERR_PARSE;
-				depth--;
-			} else {
-				if (depth == 0 && roots++)
-					return MUC_ERR_PARSE;
-				if (!empty) {
-					if (++depth > max_depth)
-						return MUC_ERR_TOO_LARGE;
-				} else if (depth + 1 > max_depth) {
-					return MUC_ERR_TOO_LARGE;
-				}
-			}
-			i = j + 1;
 		}
 	}
 	return (depth == 0 && roots == 1) ? MUC_OK : MUC_ERR_PARSE;
