@@ -88,17 +88,33 @@ static void put_muc_x(buf *b, const muc_room *r, const muc_occupant *o,
 
 /* The presence the room shows for o: its primary session's presence, or
  * an unavailable one once it has left (keeping a leave message). */
-static void build_presence(tmpl *t, const muc_room *r, const muc_occupant *o,
-			   bool full, bool self, const pres_status *ps,
-			   bool actor_jid)
+/* The presence the room shows for o: that of its primary live session, or
+ * once it has left an unavailable one (keeping a leave message). */
+static const xnode *shown_presence(const muc_occupant *o,
+				   const pres_status *ps)
 {
-	const xnode *p = o->sessions ? o->sessions->presence : NULL;
-	const char *type = p ? xnode_attr(p, "type") : NULL;
+	const session *s;
 	bool leaving = o->role == MUC_ROLE_NONE || (ps && ps->unavailable);
+	const xnode *p = o->sessions ? o->sessions->presence : NULL;
+	const char *type;
+	if (!leaving) {
+		for (s = o->sessions; s; s = s->next)
+			if (!xnode_attr(s->presence, "type"))
+				return s->presence;
+		return p;
+	}
+	type = p ? xnode_attr(p, "type") : NULL;
+	return (type && strcmp(type, "unavailable") == 0) ? p : NULL;
+}
+
+/* Writes the rest of a presence from p (NULL: a bare unavailable one),
+ * the occupant id (unless with_oid is false), and the muc#user element. */
+static void build_from(tmpl *t, const muc_room *r, const muc_occupant *o,
+		       const xnode *p, bool with_oid, bool full, bool self,
+		       const pres_status *ps, bool actor_jid)
+{
 	const xnode *c;
 	size_t i;
-	if (leaving && !(type && strcmp(type, "unavailable") == 0))
-		p = NULL;
 	if (!p) {
 		buf_attr(&t->b, "type", "unavailable");
 	} else {
@@ -108,9 +124,18 @@ static void build_presence(tmpl *t, const muc_room *r, const muc_occupant *o,
 	buf_putc(&t->b, '>');
 	for (c = p ? p->children : NULL; c; c = c->next)
 		xnode_write(&t->b, c, NS_CLIENT);
-	occupant_id_write(&t->b, o);
+	if (with_oid)
+		occupant_id_write(&t->b, o);
 	put_muc_x(&t->b, r, o, full, self, ps, actor_jid);
 	buf_puts(&t->b, "</presence>");
+}
+
+static void build_presence(tmpl *t, const muc_room *r, const muc_occupant *o,
+			   bool full, bool self, const pres_status *ps,
+			   bool actor_jid)
+{
+	build_from(t, r, o, shown_presence(o, ps), true, full, self, ps,
+		   actor_jid);
 }
 
 static void send_to_occupant(muc_service *s, tmpl *t, const muc_occupant *n)
@@ -184,13 +209,28 @@ void broadcast_occupant(muc_room *r, muc_occupant *o, const pres_status *ps)
 		send_to_occupant(s, view_for(&v, r, o, n, ps), n);
 	}
 	views_free(&v);
-	/* The occupant itself always sees its own real JIDs, with 110. */
-	{
+	/* The occupant itself always sees its own real JIDs, with 110. While
+	 * it stays, each session sees its own presence; a session that is
+	 * leaving sees its unavailable one, as the reference does. */
+	if (o->role == MUC_ROLE_NONE || (ps && ps->unavailable)) {
 		tmpl self;
 		tmpl_init(&self, s, "presence", o->occupant_jid);
 		build_presence(&self, r, o, true, true, ps, false);
 		send_to_occupant(s, &self, o);
 		tmpl_free(&self);
+		return;
+	}
+	{
+		const session *ss;
+		for (ss = o->sessions; ss; ss = ss->next) {
+			tmpl self;
+			bool gone = xnode_attr(ss->presence, "type") != NULL;
+			tmpl_init(&self, s, "presence", o->occupant_jid);
+			build_from(&self, r, o, ss->presence, !gone, true, true,
+				   ps, false);
+			tmpl_send(s, &self, ss->real_jid);
+			tmpl_free(&self);
+		}
 	}
 }
 

@@ -252,25 +252,11 @@ static void leave_session(muc_room *r, muc_occupant *o, stanza *st)
 		return;
 	}
 	if (o->sessions->next) {
-		/* Others stay: this session alone sees itself leave. */
-		tmpl t;
-		buf *b;
-		tmpl_init(&t, s, "presence", o->occupant_jid);
-		b = &t.b;
-		buf_attr(b, "type", "unavailable");
-		buf_puts(b, "><x");
-		buf_attr(b, "xmlns", NS_MUC_USER);
-		buf_puts(b, "><item");
-		buf_attr(b, "affiliation",
-			 muc_affiliation_name(affil_get(r, o->bare_jid)));
-		buf_attr(b, "role", "none");
-		buf_attr(b, "jid", st->from.full);
-		buf_puts(b, "/><status code='110'/></x></presence>");
-		tmpl_send(s, &t, st->from.full);
-		tmpl_free(&t);
-		xnode_free(&s->mem, stored);
-		occupant_remove_session(o, st->from.full);
+		/* Other sessions stay: the room sees the occupant with this
+		 * session's item one last time; this session sees itself go. */
+		occupant_set_session(o, st->from.full, stored);
 		broadcast_occupant(r, o, &ps);
+		occupant_remove_session(o, st->from.full);
 		return;
 	}
 	occupant_set_session(o, st->from.full, stored);

@@ -271,6 +271,10 @@ START_TEST(reject_bad_utf8)
 	expect_parse_error("<a>\xF4\x90\x80\x80</a>"); /* > U+10FFFF */
 	expect_parse_error("<a>\x80</a>");             /* lone continuation */
 	expect_parse_error("<a b='\xFF'/>");
+	/* in names too: they are copied to the output as they are */
+	expect_parse_error("<a\xFF/>");
+	expect_parse_error("<a><b\xC0\xAF/></a>");
+	expect_parse_error("<a b\xFF='1'/>");
 }
 END_TEST
 
@@ -279,6 +283,9 @@ START_TEST(reject_control_chars)
 	expect_parse_error("<a>\x01</a>");
 	expect_parse_error("<a>\x1F</a>");
 	expect_parse_error("<a b='\x07'/>");
+	expect_parse_error("<a\x01/>");
+	expect_parse_error("<a><b\x1B/></a>");
+	expect_parse_error("<a b\x01='1'/>");
 	expect_rc("<a>\0</a>", 8, MUC_ERR_PARSE);
 	expect_rc("<a/>\0", 5, MUC_ERR_PARSE);
 }
@@ -359,6 +366,7 @@ START_TEST(parse_errors_do_not_leak)
 	static const char *const bad[] = {
 		"<presence b/>", "<presence b='1' b='2'/>", "<presence ='x'/>",
 		"<presence><x b/></presence>", "<presence>&nbsp;</presence>",
+		"<presence b\x01='1'/>", "<presence b\xFF='1'/>",
 		"<presence></message>",
 	};
 	size_t i, k;
