@@ -136,10 +136,9 @@ static int resolve(muc_service *s, muc_room *r, const char *actor,
 			return fail(err, "wait", "internal-server-error", NULL,
 				    MUC_ERR_NOMEM);
 	} else if (role && !op->nick && op->bare) {
-		muc_occupant *o;
-		for (o = r->first; o; o = o->next)
-			if (strcmp(o->bare_jid, op->bare) == 0)
-				break;
+		/* the reference looks the JID up among sessions' full JIDs,
+		 * so a bare JID names no one */
+		muc_occupant *o = room_occupant_by_real(r, op->bare);
 		if (o && !(op->nick = mem_strdup(&s->mem, o->nick)))
 			return fail(err, "wait", "internal-server-error", NULL,
 				    MUC_ERR_NOMEM);

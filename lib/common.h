@@ -260,7 +260,7 @@ bool occupant_id_stamp(muc_service *s, xnode *st, const muc_occupant *o);
 void presence_to_occupant(muc_service *s, muc_room *r, stanza *st);
 void presence_to_room(muc_service *s, muc_room *r, stanza *st);
 void presence_create_room(muc_service *s, stanza *st);
-void occupant_kick_for_error(muc_room *r, stanza *st, bool only_kickable);
+bool occupant_kick_for_error(muc_room *r, stanza *st, bool only_kickable);
 void message_to_room(muc_service *s, muc_room *r, stanza *st);
 void message_to_occupant(muc_service *s, muc_room *r, stanza *st);
 void iq_to_room(muc_service *s, muc_room *r, stanza *st);
@@ -269,6 +269,9 @@ void iq_to_service(muc_service *s, stanza *st);
 void room_join_history_and_subject(muc_room *r, const char *to,
 				   const xnode *muc_x);
 void history_add(muc_room *r, const xnode *msg);
+/* voice_request.c */
+bool is_request_form(const xnode *msg);
+void voice_request(muc_service *s, muc_room *r, stanza *st);
 void history_free(muc_room *r);
 void subject_send(muc_room *r, const char *to);
 

@@ -109,7 +109,9 @@ void iq_to_occupant(muc_service *s, muc_room *r, stanza *st)
 		return;
 	}
 	if (!from) {
-		send_error(s, st, "cancel", "not-acceptable", NULL, NULL);
+		send_error(s, st, "cancel", "not-acceptable",
+			   "You are not currently connected to this chat",
+			   r->jid);
 		return;
 	}
 	/* XEP-0410: a ping to one's own occupant JID is answered here. */
@@ -119,7 +121,7 @@ void iq_to_occupant(muc_service *s, muc_room *r, stanza *st)
 	}
 	if (!to) {
 		send_error(s, st, "cancel", "item-not-found",
-			   "Recipient not in room", NULL);
+			   "Recipient not in room", r->jid);
 		return;
 	}
 	buf_init(&idb, &s->mem);
@@ -130,8 +132,10 @@ void iq_to_occupant(muc_service *s, muc_room *r, stanza *st)
 		return;
 	}
 	buf_free(&idb);
-	/* vCards are asked of the bare JID (XEP-0054 via MUC, §7.5). */
-	if (q && strcmp(q->ns, "vcard-temp") == 0) {
+	/* vCards and PEP are asked of the bare JID (§7.5, as the reference). */
+	if (q && (strcmp(q->ns, "vcard-temp") == 0 ||
+		  strcmp(q->ns, "http://jabber.org/protocol/pubsub") == 0 ||
+		  strcmp(q->ns, "urn:ietf:params:xml:ns:vcard-4.0") == 0)) {
 		jid j;
 		if (jid_parse(&s->mem, to->sessions->real_jid, &j) == MUC_OK) {
 			send_node(s, st->x, j.bare, from->occupant_jid);

@@ -290,8 +290,11 @@ void message_to_room(muc_service *s, muc_room *r, stanza *st)
 	if (type && strcmp(type, "normal") != 0)
 		return;
 	x = xnode_child(st->x, "x", NS_MUC_USER);
-	if (!x)
+	if (!x) {
+		if (is_request_form(st->x))
+			voice_request(s, r, st);
 		return;
+	}
 	payload = xnode_first(x);
 	if (payload && strcmp(payload->name, "invite") == 0 &&
 	    xnode_attr(payload, "to"))
@@ -332,10 +335,11 @@ void message_to_occupant(muc_service *s, muc_room *r, stanza *st)
 		send_error(s, st, "modify", "bad-request", NULL, r->jid);
 		return;
 	}
-	if (type && strcmp(type, "error") == 0) {
-		occupant_kick_for_error(r, st, true);
+	/* An error from a client that is gone removes it; any other error
+	 * is passed on like a private message (as the reference). */
+	if (type && strcmp(type, "error") == 0 &&
+	    occupant_kick_for_error(r, st, true))
 		return;
-	}
 	to = room_occupant_by_nick(r, st->to.resource);
 	if (!to) {
 		send_error(s, st, "cancel", "item-not-found",

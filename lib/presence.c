@@ -29,8 +29,10 @@ static bool kickable_condition(const xnode *err, const char **cond)
 	return false;
 }
 
-/* Removes the session that answered with an error (status 333). */
-void occupant_kick_for_error(muc_room *r, stanza *st, bool only_kickable)
+/* Removes the session that answered with an error (status 333). Returns
+ * false when the error does not mean the client is gone (and nothing was
+ * done). */
+bool occupant_kick_for_error(muc_room *r, stanza *st, bool only_kickable)
 {
 	muc_service *s = r->svc;
 	muc_occupant *o = room_occupant_by_real(r, st->from.full);
@@ -40,9 +42,9 @@ void occupant_kick_for_error(muc_room *r, stanza *st, bool only_kickable)
 	buf msg;
 	pres_status ps;
 	if (!o)
-		return;
+		return false;
 	if (!kickable_condition(err, &cond) && only_kickable)
-		return;
+		return false;
 	buf_init(&msg, &s->mem);
 	buf_puts(&msg, "Kicked: ");
 	if (cond) {
@@ -58,7 +60,7 @@ void occupant_kick_for_error(muc_room *r, stanza *st, bool only_kickable)
 		xnode_free(&s->mem, p);
 		buf_free(&msg);
 		svc_nomem(s);
-		return;
+		return true;
 	}
 	{
 		xnode *status = xnode_add(&s->mem, p, "status", NULL);
@@ -70,7 +72,7 @@ void occupant_kick_for_error(muc_room *r, stanza *st, bool only_kickable)
 		/* Other sessions stay: only this one goes. */
 		xnode_free(&s->mem, p);
 		leave_session(r, o, st);
-		return;
+		return true;
 	}
 	occupant_set_session(o, st->from.full, p);
 	o->role = MUC_ROLE_NONE;
@@ -79,6 +81,7 @@ void occupant_kick_for_error(muc_room *r, stanza *st, bool only_kickable)
 	broadcast_occupant(r, o, &ps);
 	occupant_remove(o);
 	room_reap_if_empty(r);
+	return true;
 }
 
 static void join_error(muc_service *s, stanza *st, const char *room,

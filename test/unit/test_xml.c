@@ -26,6 +26,28 @@ static void teardown(void)
 	ck_assert_int_eq(ca.live, 0);
 }
 
+/* The input for a failure message, bytes outside printable ASCII shown as
+ * \xNN (static buffer: one message at a time). */
+static const char *shown(const char *s, size_t len)
+{
+	static char out[512];
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i, w = 0;
+	for (i = 0; i < len && w + 5 < sizeof out; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7F) {
+			out[w++] = (char)c;
+		} else {
+			out[w++] = '\\';
+			out[w++] = 'x';
+			out[w++] = hex[c >> 4];
+			out[w++] = hex[c & 15];
+		}
+	}
+	out[w] = '\0';
+	return out;
+}
+
 static int parse_lim(const char *xml, size_t len, const xml_limits *lim,
 		     xnode **out)
 {
@@ -36,7 +58,8 @@ static xnode *parse_ok(const char *xml)
 {
 	xnode *n = NULL;
 	int rc = parse_lim(xml, strlen(xml), &limits, &n);
-	ck_assert_msg(rc == MUC_OK, "parse of \"%s\": rc %d", xml, rc);
+	ck_assert_msg(rc == MUC_OK, "parse of \"%s\": rc %d",
+		      shown(xml, strlen(xml)), rc);
 	ck_assert_ptr_nonnull(n);
 	return n;
 }
@@ -49,8 +72,8 @@ static void expect_rc(const char *xml, size_t len, int want)
 		xnode_free(&mem, n); /* no leak under CK_FORK=no valgrind */
 		n = NULL;
 	}
-	ck_assert_msg(rc == want, "parse of \"%s\": rc %d, want %d", xml, rc,
-		      want);
+	ck_assert_msg(rc == want, "parse of \"%s\": rc %d, want %d",
+		      shown(xml, len), rc, want);
 	ck_assert_ptr_null(n);
 }
 
@@ -385,7 +408,7 @@ START_TEST(parse_errors_do_not_leak)
 				: 0;
 		ck_assert_msg(grown < 16 * 1024,
 			      "%s: heap grew by %zu bytes over 2000 parses",
-			      bad[i], grown);
+			      shown(bad[i], strlen(bad[i])), grown);
 	}
 #endif
 }
