@@ -491,7 +491,9 @@ bool world_send(world *w, size_t i, xnode *st, buf *err)
 	buf_init(&xml, &w->mem);
 	stanza_drop_scansion(&w->mem, st);
 	ok = xnode_set_attr(&w->mem, st, "from", w->full[i]);
-	if (ok && presence && !xnode_child(st, "x", "vcard-temp:x:update")) {
+	/* vcard_legacy stamps available presence only (no type). */
+	if (ok && presence && !xnode_attr(st, "type") &&
+	    !xnode_child(st, "x", "vcard-temp:x:update")) {
 		xnode *x = xnode_add(&w->mem, st, "x", "vcard-temp:x:update");
 		ok = x && xnode_add(&w->mem, x, "photo", NULL);
 	}

@@ -46,7 +46,7 @@ if (cd "$top" && $MAKE B="$B" install PREFIX="$prefix" DESTDIR="$dest") \
 	>"$work/install.log" 2>&1; then
 	ok "make install PREFIX=$prefix DESTDIR=<tmp>"
 else
-	cat "$work/install.log"
+	tail -n 40 "$work/install.log"
 	not_ok "make install PREFIX=$prefix DESTDIR=<tmp>"
 	finish
 fi
