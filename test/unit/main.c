@@ -9,8 +9,10 @@ int main(void)
 	SRunner *sr = srunner_create(make_jid_suite());
 	int failed;
 	srunner_add_suite(sr, make_xml_suite());
+	srunner_add_suite(sr, make_xnode_suite());
 	srunner_add_suite(sr, make_strmap_suite());
 	srunner_add_suite(sr, make_buf_suite());
+	srunner_add_suite(sr, make_service_suite());
 	srunner_add_suite(sr, make_api_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

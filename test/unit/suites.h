@@ -6,8 +6,10 @@
 
 Suite *make_jid_suite(void);
 Suite *make_xml_suite(void);
+Suite *make_xnode_suite(void);
 Suite *make_strmap_suite(void);
 Suite *make_buf_suite(void);
+Suite *make_service_suite(void);
 Suite *make_api_suite(void);
 
 #endif
