@@ -48,7 +48,7 @@ $(B)/pic/%.o: %.c $(wildcard include/*.h lib/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -fPIC -fvisibility=hidden -c $< -o $@
 
-$(B)/%.o: %.c $(wildcard include/*.h lib/*.h examples/scansion/*.h)
+$(B)/%.o: %.c $(wildcard include/*.h lib/*.h examples/scansion/*.h test/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -fvisibility=hidden $(CHECK_CFLAGS) -c $< -o $@
 
@@ -69,9 +69,12 @@ $(RUNNER): $(RUN_OBJ) $(STLIB)
 $(UNIT): $(UNIT_OBJ) $(STLIB)
 	$(CC) -o $@ $(UNIT_OBJ) $(STLIB) $(LDFLAGS_ALL) $(DEP_LIBS) $(CHECK_LIBS)
 
+# Written again by every build: it carries this build's PREFIX.
+PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|'
+.PHONY: $(B)/libmuc.pc
 $(B)/libmuc.pc: pkgconfig/libmuc.pc.in
 	@mkdir -p $(B)
-	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' $< > $@
+	@$(PC_SED) $< > $@
 
 check: unit scenarios runner-selftest install-test
 	@echo "make check: all passed"
@@ -87,7 +90,7 @@ runner-selftest: $(RUNNER)
 	sh test/runner/selftest.sh $(RUNNER)
 
 install-test: all
-	sh test/install/install-test.sh
+	B=$(B) CC=$(CC) MAKE=$(MAKE) sh test/install/install-test.sh
 
 SCS ?= ../shared/conformance/prosody-scansion
 conformance: $(RUNNER)
@@ -108,7 +111,8 @@ install: all
 	ln -sf libmuc.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmuc.so
 	install -m 644 $(STLIB) $(DESTDIR)$(LIBDIR)/libmuc.a
-	install -m 644 $(B)/libmuc.pc $(DESTDIR)$(PKGCONFIGDIR)/libmuc.pc
+	$(PC_SED) pkgconfig/libmuc.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libmuc.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/libmuc.pc
 	install -m 755 $(RUNNER) $(DESTDIR)$(BINDIR)/muc-scansion
 
 uninstall:
@@ -117,3 +121,38 @@ uninstall:
 
 clean:
 	rm -rf build
+
+# ---- Benchmarks, fuzzing, allocation failure ------------------------------
+
+BENCH_SRC := $(wildcard test/bench/*.c)
+BENCH_OBJ := $(BENCH_SRC:%.c=$(B)/%.o)
+$(B)/muc-bench: $(BENCH_OBJ) $(STLIB)
+	$(CC) -o $@ $(BENCH_OBJ) $(STLIB) $(LDFLAGS_ALL) $(DEP_LIBS)
+
+# Speed and memory: a table and JSON (not a test; never timed in tests).
+.PHONY: bench fuzz failalloc-check
+bench: $(B)/muc-bench
+	$(B)/muc-bench
+
+FAILALLOC_SRC := $(wildcard test/failalloc/*.c)
+FAILALLOC_OBJ := $(FAILALLOC_SRC:%.c=$(B)/%.o)
+$(B)/test-failalloc: $(FAILALLOC_OBJ) $(STLIB)
+	$(CC) -o $@ $(FAILALLOC_OBJ) $(STLIB) $(LDFLAGS_ALL) $(DEP_LIBS)
+
+# Fails the k-th allocation of a realistic scenario, for every k.
+failalloc-check: $(B)/test-failalloc
+	$(B)/test-failalloc
+
+# libFuzzer (clang): arbitrary bytes and stanza sequences into one service.
+FUZZ_SECONDS ?= 60
+FUZZ_B := build/fuzz
+FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+fuzz:
+	$(MAKE) CC=clang B=$(FUZZ_B) SAN="$(FUZZ_SAN)" OPT="-O1 -g" $(FUZZ_B)/libmuc.a
+	@mkdir -p $(FUZZ_B)/corpus
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Iinclude -Ilib $(DEP_CFLAGS) \
+	  -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer \
+	  test/fuzz/fuzz_service.c $(FUZZ_B)/libmuc.a $(DEP_LIBS) -o $(FUZZ_B)/fuzz-service
+	sh test/fuzz/make-seeds.sh $(FUZZ_B)/seeds
+	$(FUZZ_B)/fuzz-service -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	  $(FUZZ_B)/corpus $(FUZZ_B)/seeds test/fuzz/regressions

@@ -28,6 +28,33 @@ static int prep(const muc_mem *m, const char *s, size_t n,
 	return MUC_OK;
 }
 
+/* RFC 6122 §2.2 / RFC 1123: a domain is dot-separated labels of letters,
+ * digits and '-' (not at either end), at most 63 bytes each; non-ASCII
+ * labels (IDNs) pass as nameprep left them. */
+static bool domain_ok(const char *d)
+{
+	size_t label = 0;
+	const char *p;
+	char prev = '.';
+	for (p = d; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '.') {
+			if (label == 0 || prev == '-')
+				return false;
+			label = 0;
+		} else if (c >= 0x80 || (c >= 'a' && c <= 'z') ||
+			   (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			   (c == '-' && label > 0)) {
+			if (++label > 63)
+				return false;
+		} else {
+			return false;
+		}
+		prev = (char)c;
+	}
+	return label > 0 && prev != '-';
+}
+
 void jid_free(const muc_mem *m, jid *j)
 {
 	mem_free(m, j->node);
@@ -78,6 +105,10 @@ int jid_parse(const muc_mem *m, const char *s, jid *out)
 	rc = prep(m, dom, dlen, stringprep_nameprep, 0, &out->domain);
 	if (rc)
 		goto fail;
+	if (!domain_ok(out->domain)) {
+		rc = MUC_ERR_JID;
+		goto fail;
+	}
 	if (slash) {
 		rc = prep(m, slash + 1, strlen(slash + 1),
 			  stringprep_xmpp_resourceprep, 0, &out->resource);

@@ -95,11 +95,14 @@ static size_t entity_len(const char *s, size_t n)
 	return 0;
 }
 
+/* XML name characters, restricted to what XMPP needs: ASCII letters,
+ * digits, '_', ':', '-', '.', and any well-formed non-ASCII UTF-8. */
 static bool name_char(char c)
 {
-	return !(c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-		 c == '/' || c == '>' || c == '<' || c == '=' || c == '"' ||
-		 c == '\'' || c == '&' || c == '\0');
+	unsigned char u = (unsigned char)c;
+	return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
+	       (u >= '0' && u <= '9') || u == '_' || u == ':' || u == '-' ||
+	       u == '.' || u >= 0x80;
 }
 
 static size_t skip_ws(const char *x, size_t i, size_t len)
@@ -110,12 +113,25 @@ static size_t skip_ws(const char *x, size_t i, size_t len)
 	return i;
 }
 
-/* Length of a name at x[i], or 0. */
+/* Length of a name at x[i], or 0 (it may not start with a digit, '-' or
+ * '.', and its non-ASCII bytes must be valid UTF-8). */
 static size_t name_len(const char *x, size_t i, size_t len)
 {
 	size_t j = i;
-	while (j < len && name_char(x[j]))
-		j++;
+	if (i < len && ((x[i] >= '0' && x[i] <= '9') || x[i] == '-' ||
+			x[i] == '.'))
+		return 0;
+	while (j < len && name_char(x[j])) {
+		if ((unsigned char)x[j] >= 0x80) {
+			size_t k = utf8_char((const unsigned char *)x + j,
+					     len - j);
+			if (!k)
+				return 0;
+			j += k;
+		} else {
+			j++;
+		}
+	}
 	return j - i;
 }
 
@@ -152,7 +168,8 @@ static size_t scan_tag(const char *x, size_t i, size_t len, open_tag *stack,
 		       unsigned *depth, unsigned max_depth, int *roots,
 		       int *rc)
 {
-	size_t n;
+	open_tag attrs[64];
+	size_t n, nattr;
 	i++;
 	if (i < len && (x[i] == '!' || x[i] == '?'))
 		return 0; /* comments, PIs, DOCTYPE, CDATA: not in XMPP */
@@ -179,8 +196,9 @@ static size_t scan_tag(const char *x, size_t i, size_t len, open_tag *stack,
 	stack[*depth].name = x + i;
 	stack[*depth].len = n;
 	i += n;
+	nattr = 0;
 	for (;;) {
-		size_t j = skip_ws(x, i, len), an;
+		size_t j = skip_ws(x, i, len), an, k;
 		if (j >= len)
 			return 0;
 		if (x[j] == '>') {
@@ -194,6 +212,17 @@ static size_t scan_tag(const char *x, size_t i, size_t len, open_tag *stack,
 		an = name_len(x, j, len);
 		if (!an)
 			return 0;
+		/* XML forbids an attribute twice on one element */
+		for (k = 0; k < nattr; k++)
+			if (attrs[k].len == an &&
+			    memcmp(attrs[k].name, x + j, an) == 0)
+				return 0;
+		if (nattr < sizeof attrs / sizeof *attrs) {
+			attrs[nattr].name = x + j;
+			attrs[nattr++].len = an;
+		} else {
+			return 0; /* more attributes than any stanza needs */
+		}
 		j = skip_ws(x, j + an, len);
 		if (j >= len || x[j] != '=')
 			return 0;
@@ -273,12 +302,15 @@ static int convert(const muc_mem *m, mxml_node_t *e, const ns_scope *scope,
 	ns_scope scopes[16];
 	size_t nscopes = 0;
 	const ns_scope *top = scope;
-	const char *colon, *local = name;
+	const char *colon, *local = name, *elem_ns;
 	xnode *n;
 	mxml_node_t *c;
 
 	if (depth > lim->max_depth)
 		return MUC_ERR_TOO_LARGE;
+	/* comments, PIs and DOCTYPEs come out of mxml as elements */
+	if (!name || name[0] == '!' || name[0] == '?' || !*name)
+		return MUC_ERR_PARSE;
 	/* Declarations on this element apply to it and below. */
 	for (i = 0; i < count; i++) {
 		const char *an;
@@ -294,14 +326,17 @@ static int convert(const muc_mem *m, mxml_node_t *e, const ns_scope *scope,
 		}
 	}
 	colon = strchr(name, ':');
+	elem_ns = ns;
 	if (colon) {
 		const char *uri = lookup_prefix(top, name, (size_t)(colon - name));
-		if (uri) {
-			ns = uri;
-			local = colon + 1;
-		}
+		/* an element with an undeclared prefix is not namespace-
+		 * well-formed XML */
+		if (!uri)
+			return MUC_ERR_PARSE;
+		elem_ns = uri;
+		local = colon + 1;
 	}
-	n = xnode_new(m, local, ns);
+	n = xnode_new(m, local, elem_ns);
 	if (!n)
 		return MUC_ERR_NOMEM;
 	for (i = 0; i < count; i++) {
@@ -330,6 +365,19 @@ static int convert(const muc_mem *m, mxml_node_t *e, const ns_scope *scope,
 				xnode_free(m, n);
 				return MUC_ERR_NOMEM;
 			}
+		} else if (t == MXML_TEXT) {
+			/* a tree loaded word by word (MXML_NO_CALLBACK): put
+			 * back the single space mxml kept of each run */
+			int ws = 0;
+			const char *s = mxmlGetText(c, &ws);
+			if ((ws && !xnode_add_text(m, n, " ", 1)) ||
+			    (s && *s && !xnode_add_text(m, n, s, strlen(s)))) {
+				xnode_free(m, n);
+				return MUC_ERR_NOMEM;
+			}
+		} else {
+			xnode_free(m, n);
+			return MUC_ERR_INVALID; /* integer/real/custom nodes */
 		}
 	}
 	*out = n;
@@ -361,7 +409,7 @@ int xml_parse(const muc_mem *m, const char *xml, size_t len,
 	      const xml_limits *limits, const char *default_ns, xnode **out)
 {
 	char *copy;
-	mxml_node_t *tree;
+	mxml_node_t *top, *tree;
 	int rc;
 	*out = NULL;
 	if (len > limits->max_bytes)
@@ -371,15 +419,38 @@ int xml_parse(const muc_mem *m, const char *xml, size_t len,
 		return rc;
 	/* mxmlLoadString wants a NUL-terminated string; the pre-scan has
 	 * rejected any NUL inside. */
+	/* mxml wants NUL-terminated text starting with '<' (the pre-scan
+	 * has rejected any NUL inside). */
+	while (len && (*xml == ' ' || *xml == '\t' || *xml == '\n' ||
+		       *xml == '\r')) {
+		xml++;
+		len--;
+	}
 	copy = mem_strndup(m, xml, len);
 	if (!copy)
 		return MUC_ERR_NOMEM;
+	/* Loaded under a parent of our own, so that whatever mxml built
+	 * before failing is freed with it. */
+	top = mxmlNewElement(MXML_NO_PARENT, "top");
+	if (!top) {
+		mem_free(m, copy);
+		return MUC_ERR_NOMEM;
+	}
 	mxmlSetErrorCallback(silent_error);
-	tree = mxmlLoadString(NULL, copy, MXML_OPAQUE_CALLBACK);
+	tree = mxmlLoadString(top, copy, MXML_OPAQUE_CALLBACK);
 	mem_free(m, copy);
-	if (!tree)
+	if (!tree) {
+		mxmlDelete(top);
 		return MUC_ERR_PARSE;
+	}
+	tree = mxmlGetFirstChild(top);
+	while (tree && mxmlGetType(tree) != MXML_ELEMENT)
+		tree = mxmlGetNextSibling(tree);
+	if (!tree) {
+		mxmlDelete(top);
+		return MUC_ERR_PARSE;
+	}
 	rc = xml_from_mxml(m, tree, limits, default_ns, out);
-	mxmlDelete(tree);
+	mxmlDelete(top);
 	return rc;
 }
