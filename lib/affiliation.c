@@ -355,5 +355,7 @@ void room_destroy(muc_room *r, const char *reason, const char *alt,
 		broadcast_occupant(r, o, &ps);
 	}
 	xnode_free(&s->mem, d);
+	if (r->cfg.persistent)
+		tombstone_add(s, r->jid, reason, alt);
 	room_free(r);
 }

@@ -137,6 +137,8 @@ struct muc_callbacks {
 	muc_log_fn log;
 };
 
+typedef struct tombstone tombstone;
+
 struct muc_service {
 	muc_mem mem;
 	char *domain;
@@ -144,6 +146,8 @@ struct muc_service {
 	void *user_data;
 	strmap rooms;
 	muc_room *room_first, *room_last;
+	strmap tombstones;       /* destroyed persistent rooms (tombstone.c) */
+	tombstone *tomb_first;
 	size_t nrooms;
 	char **admins;
 	size_t nadmins;
@@ -179,6 +183,14 @@ void send_error(muc_service *s, const stanza *st, const char *type,
 void send_error_extra(muc_service *s, const stanza *st, const char *type,
 		      const char *condition, const char *text,
 		      const char *by, const char *code, bool muc_x);
+/* RFC 6120 <gone/> (cancel, by the service) with the new address as its
+ * text and the reason as <text/>; either may be NULL. */
+void send_error_gone(muc_service *s, const stanza *st, const char *reason,
+		     const char *uri);
+/* XEP-0050 refusal as the reference words it: forbidden, with the
+ * command canceled and a note. */
+void send_command_denied(muc_service *s, const stanza *st, const char *node,
+			 const char *text);
 void svc_log(muc_service *s, muc_log_level lvl, const char *fmt, ...);
 int64_t svc_now(muc_service *s);
 void svc_nomem(muc_service *s);
@@ -254,6 +266,14 @@ void occupant_id_compute(muc_occupant *o);
 void occupant_id_write(buf *b, const muc_occupant *o);
 /* Replaces any occupant-id in a stanza with o's (no forgery, XEP-0421 §4). */
 bool occupant_id_stamp(muc_service *s, xnode *st, const muc_occupant *o);
+
+/* ---- Tombstones (tombstone.c) ------------------------------------------- */
+
+void tombstone_add(muc_service *s, const char *room_jid, const char *reason,
+		   const char *venue);
+/* True when the stanza was for a tombstone (answered with <gone/>). */
+bool tombstone_check(muc_service *s, stanza *st);
+void tombstones_free(muc_service *s);
 
 /* ---- Handlers ------------------------------------------------------------ */
 

@@ -4,6 +4,7 @@
 #include "common.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define NS_PING "urn:xmpp:ping"
@@ -193,62 +194,107 @@ static void service_disco_items(muc_service *s, stanza *st)
 	xnode_free(m, q);
 }
 
-/* The reference's ad-hoc command for service admins: destroy rooms. */
-static void destroy_command(muc_service *s, stanza *st, const xnode *cmd)
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The form of the destroy command, listing every room (sorted). */
+static bool destroy_form(muc_service *s, xnode *cmd)
 {
 	const muc_mem *m = &s->mem;
-	const xnode *x = xnode_child(cmd, "x", NS_DATA), *f, *v;
-	xnode *reply;
-	buf note, sid;
+	xnode *x = xnode_add(m, cmd, "x", NS_DATA), *f, *ft, *acts;
+	const char **jids = NULL;
+	muc_room *r;
+	size_t n = 0, i;
+	bool ok = x && xnode_set_attr(m, x, "type", "form") &&
+		  xnode_add_text_child(m, x, "title", "Destroy rooms") &&
+		  xnode_add_text_child(m, x, "instructions",
+				       "Select the rooms to destroy") &&
+		  (ft = xnode_add(m, x, "field", NULL)) &&
+		  xnode_set_attr(m, ft, "type", "hidden") &&
+		  xnode_set_attr(m, ft, "var", "FORM_TYPE") &&
+		  xnode_add_text_child(m, ft, "value", NODE_DESTROY) &&
+		  (f = xnode_add(m, x, "field", NULL)) &&
+		  xnode_set_attr(m, f, "type", "list-multi") &&
+		  xnode_set_attr(m, f, "label", "Rooms to destroy:") &&
+		  xnode_set_attr(m, f, "var", "rooms");
+	if (ok && s->nrooms) {
+		jids = mem_alloc(m, s->nrooms * sizeof *jids);
+		ok = jids != NULL;
+		for (r = s->room_first; ok && r; r = r->next)
+			jids[n++] = r->jid;
+		if (ok)
+			qsort(jids, n, sizeof *jids, cmp_str);
+	}
+	for (i = 0; ok && i < n; i++) {
+		xnode *o = xnode_add(m, f, "option", NULL);
+		ok = o && xnode_set_attr(m, o, "label", jids[i]) &&
+		     xnode_add_text_child(m, o, "value", jids[i]);
+	}
+	mem_free(m, jids);
+	return ok && xnode_add(m, f, "required", NULL) &&
+	       (acts = xnode_add(m, cmd, "actions", NULL)) &&
+	       xnode_set_attr(m, acts, "execute", "complete") &&
+	       xnode_add(m, acts, "next", NULL) &&
+	       xnode_add(m, acts, "complete", NULL);
+}
+
+static bool is_service_admin(const muc_service *s, const char *bare)
+{
 	size_t i;
-	if (!st->from.bare || s->nadmins == 0) {
-		send_error(s, st, "auth", "forbidden", NULL, NULL);
-		return;
-	}
 	for (i = 0; i < s->nadmins; i++)
-		if (strcmp(s->admins[i], st->from.bare) == 0)
-			break;
-	if (i == s->nadmins) {
-		send_error(s, st, "auth", "forbidden", NULL, NULL);
-		return;
+		if (strcmp(s->admins[i], bare) == 0)
+			return true;
+	return false;
+}
+
+/* The reference's ad-hoc command (XEP-0050) for service admins: destroy
+ * rooms. */
+static void destroy_command(muc_service *s, stanza *st, const xnode *cmd)
+{
+	static const char denied[] =
+		"You don't have permission to execute this command";
+	const muc_mem *m = &s->mem;
+	const xnode *x = xnode_child(cmd, "x", NS_DATA), *f = NULL, *v;
+	xnode *reply = xnode_new(m, "command", NS_COMMANDS), *note;
+	buf text;
+	char sid[128];
+	buf_init(&text, m);
+	if (!reply || !xnode_set_attr(m, reply, "node", NODE_DESTROY))
+		goto nomem;
+	if (!is_service_admin(s, st->from.bare)) {
+		send_command_denied(s, st, NODE_DESTROY, denied);
+		goto done;
 	}
-	reply = xnode_new(m, "command", NS_COMMANDS);
-	buf_init(&note, m);
-	buf_init(&sid, m);
-	if (s->cb.id) {
-		char idtmp[128];
-		size_t n = s->cb.id(idtmp, sizeof idtmp, s->user_data);
-		buf_put(&sid, idtmp, n < sizeof idtmp ? n : 0);
-	}
-	if (!sid.len) {
-		char num[32];
-		int k = snprintf(num, sizeof num, "cmd%llu",
-				 (unsigned long long)++s->next_id);
-		buf_put(&sid, num, (size_t)k);
-	}
-	if (!reply || !xnode_set_attr(m, reply, "node", NODE_DESTROY) ||
-	    !xnode_set_attr(m, reply, "sessionid", buf_cstr(&sid)))
+	if (!svc_new_id(s, sid, sizeof sid) ||
+	    !xnode_set_attr(m, reply, "sessionid", sid))
 		goto nomem;
 	if (!x) {
 		/* No form yet: offer it (XEP-0050 §3.4). */
-		xnode *form = xnode_add(m, reply, "x", NS_DATA), *fl;
-		if (!form || !xnode_set_attr(m, reply, "status", "executing") ||
-		    !xnode_set_attr(m, form, "type", "form") ||
-		    !xnode_add_text_child(m, form, "title", "Destroy rooms") ||
-		    !(fl = xnode_add(m, form, "field", NULL)) ||
-		    !xnode_set_attr(m, fl, "var", "rooms") ||
-		    !xnode_set_attr(m, fl, "type", "list-multi") ||
-		    !xnode_set_attr(m, fl, "label", "Rooms to destroy"))
+		if (!xnode_set_attr(m, reply, "status", "executing") ||
+		    !destroy_form(s, reply))
 			goto nomem;
 		send_result(s, st, reply);
 		goto done;
 	}
-	buf_puts(&note, "The following rooms were destroyed:");
 	for (f = xnode_child(x, "field", NULL); f;
 	     f = xnode_next(f, "field", NULL)) {
 		const char *var = xnode_attr(f, "var");
-		if (!var || strcmp(var, "rooms") != 0)
-			continue;
+		if (var && strcmp(var, "rooms") == 0 &&
+		    xnode_child(f, "value", NULL))
+			break;
+	}
+	if (!xnode_set_attr(m, reply, "status", "completed") ||
+	    !(note = xnode_add(m, reply, "note", NULL)))
+		goto nomem;
+	if (!f) {
+		static const char missing[] = "rooms: Required value missing";
+		if (!xnode_set_attr(m, note, "type", "error") ||
+		    !xnode_add_text(m, note, missing, sizeof missing - 1))
+			goto nomem;
+	} else {
+		buf_puts(&text, "The following rooms were destroyed:");
 		for (v = xnode_child(f, "value", NULL); v;
 		     v = xnode_next(v, "value", NULL)) {
 			int rc;
@@ -257,19 +303,14 @@ static void destroy_command(muc_service *s, stanza *st, const xnode *cmd)
 						   &rc);
 			muc_room *r = bare ? strmap_get(&s->rooms, bare) : NULL;
 			if (r) {
-				buf_putc(&note, '\n');
-				buf_puts(&note, r->jid);
+				buf_putc(&text, '\n');
+				buf_puts(&text, r->jid);
 				room_destroy(r, NULL, NULL, NULL);
 			}
 			mem_free(m, bare);
 		}
-	}
-	{
-		xnode *n = xnode_add(m, reply, "note", NULL);
-		if (!buf_ok(&note) || !n ||
-		    !xnode_set_attr(m, reply, "status", "completed") ||
-		    !xnode_set_attr(m, n, "type", "info") ||
-		    !xnode_add_text(m, n, note.data, note.len))
+		if (!buf_ok(&text) || !xnode_set_attr(m, note, "type", "info") ||
+		    !xnode_add_text(m, note, text.data, text.len))
 			goto nomem;
 	}
 	send_result(s, st, reply);
@@ -277,8 +318,7 @@ static void destroy_command(muc_service *s, stanza *st, const xnode *cmd)
 nomem:
 	svc_nomem(s);
 done:
-	buf_free(&note);
-	buf_free(&sid);
+	buf_free(&text);
 	xnode_free(m, reply);
 }
 

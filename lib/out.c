@@ -198,3 +198,65 @@ void send_error(muc_service *s, const stanza *st, const char *type,
 {
 	send_error_extra(s, st, type, condition, text, by, NULL, false);
 }
+
+void send_error_gone(muc_service *s, const stanza *st, const char *reason,
+		     const char *uri)
+{
+	const char *name = kind_name(st->kind);
+	buf_reset(&s->out);
+	buf_putc(&s->out, '<');
+	buf_puts(&s->out, name);
+	buf_attr(&s->out, "to", st->from.full);
+	buf_attr(&s->out, "from", st->to.full);
+	buf_attr(&s->out, "type", "error");
+	if (st->id)
+		buf_attr(&s->out, "id", st->id);
+	buf_puts(&s->out, "><error type='cancel'");
+	buf_attr(&s->out, "by", s->domain);
+	buf_puts(&s->out, "><gone");
+	buf_attr(&s->out, "xmlns", NS_STANZAS);
+	if (uri) {
+		buf_putc(&s->out, '>');
+		buf_puts_escaped(&s->out, uri);
+		buf_puts(&s->out, "</gone>");
+	} else {
+		buf_puts(&s->out, "/>");
+	}
+	if (reason) {
+		buf_puts(&s->out, "<text");
+		buf_attr(&s->out, "xmlns", NS_STANZAS);
+		buf_putc(&s->out, '>');
+		buf_puts_escaped(&s->out, reason);
+		buf_puts(&s->out, "</text>");
+	}
+	buf_puts(&s->out, "</error></");
+	buf_puts(&s->out, name);
+	buf_putc(&s->out, '>');
+	deliver(s, st->from.full, st->to.full);
+}
+
+void send_command_denied(muc_service *s, const stanza *st, const char *node,
+			 const char *text)
+{
+	buf_reset(&s->out);
+	buf_puts(&s->out, "<iq");
+	buf_attr(&s->out, "to", st->from.full);
+	buf_attr(&s->out, "from", st->to.full);
+	buf_attr(&s->out, "type", "error");
+	if (st->id)
+		buf_attr(&s->out, "id", st->id);
+	buf_puts(&s->out, "><error type='auth'><forbidden");
+	buf_attr(&s->out, "xmlns", NS_STANZAS);
+	buf_puts(&s->out, "/><text");
+	buf_attr(&s->out, "xmlns", NS_STANZAS);
+	buf_putc(&s->out, '>');
+	buf_puts_escaped(&s->out, text);
+	buf_puts(&s->out, "</text></error><command");
+	buf_attr(&s->out, "xmlns", NS_COMMANDS);
+	buf_attr(&s->out, "node", node);
+	buf_attr(&s->out, "status", "canceled");
+	buf_puts(&s->out, "><note type='error'>");
+	buf_puts_escaped(&s->out, text);
+	buf_puts(&s->out, "</note></command></iq>");
+	deliver(s, st->from.full, st->to.full);
+}

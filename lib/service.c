@@ -84,6 +84,7 @@ int muc_service_new(muc_service **out, const char *domain,
 	s->cb = *callbacks;
 	s->user_data = user_data;
 	strmap_init(&s->rooms, &s->mem);
+	strmap_init(&s->tombstones, &s->mem);
 	s->limits.max_bytes = DEFAULT_MAX_STANZA;
 	s->limits.max_depth = DEFAULT_MAX_DEPTH;
 	config_defaults(&s->defaults);
@@ -100,6 +101,7 @@ void muc_service_free(muc_service *s)
 	while (s->room_first)
 		room_free(s->room_first);
 	strmap_free(&s->rooms);
+	tombstones_free(s);
 	for (i = 0; i < s->nadmins; i++)
 		mem_free(&s->mem, s->admins[i]);
 	mem_free(&s->mem, s->admins);
@@ -167,6 +169,8 @@ static void dispatch(muc_service *s, stanza *st)
 		return; /* presence and messages to the service: nothing */
 	}
 	r = strmap_get(&s->rooms, st->to.bare);
+	if (!r && tombstone_check(s, st))
+		return;
 	if (!r) {
 		/* No such room: only a join with <x/> creates one, and its
 		 * name must pass strict nodeprep (as the reference). */
