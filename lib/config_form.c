@@ -90,7 +90,7 @@ static bool number_field(const muc_mem *m, xnode *x, const char *var,
 }
 
 /* The muc#roomconfig form (§10.2) with the reference's fields, sections,
- * labels and order; then the XEP-0045 registry fields it lacks. */
+ * labels and order. */
 xnode *config_form(muc_room *r)
 {
 	const muc_mem *m = &r->svc->mem;
@@ -188,16 +188,9 @@ xnode *config_form(muc_room *r)
 		if (c->presence_broadcast & (1u << bc_order[i]))
 			ok = value(m, f, muc_role_name(bc_order[i]));
 	ok = ok && f;
-	/* Registry fields beyond the reference's form (XEP-0045 §15.5.3). */
-	f = ok ? field(m, x, "muc#roomconfig_allowpm", "list-single",
-		       "Allow private messages from", NULL)
-	       : NULL;
-	for (i = 0; f && ok && i < 4; i++)
-		ok = option(m, f, pm_names[i], pm_names[i]);
-	ok = ok && value(m, f, pm_names[c->allow_pm & 3]) &&
-	     number_field(m, x, "muc#roomconfig_maxusers",
-			  "Maximum number of occupants (0: no limit)", NULL,
-			  c->max_users);
+	/* muc#roomconfig_allowpm and muc#roomconfig_maxusers (XEP-0045
+	 * §15.5.3) are accepted on submission but not shown: the form stays
+	 * exactly the reference's, which clients and tests compare. */
 	if (!ok) {
 		xnode_free(m, x);
 		return NULL;
@@ -249,6 +242,7 @@ typedef struct change_set {
 	bool changed;     /* 104 */
 	bool whois_changed;
 	bool members_only_on;
+	bool invalid;     /* refuse the whole form (not-acceptable) */
 	unsigned old_broadcast;
 } change_set;
 
@@ -331,15 +325,33 @@ static bool read_form(muc_room *r, const xnode *form, change_set *cs)
 		      &cs->changed))
 		return false;
 	v = field_value(form, "muc#roomconfig_whois");
-	if (v && (strcmp(v, "anyone") == 0 || strcmp(v, "moderators") == 0)) {
-		whois_policy w = v[0] == 'a' ? WHOIS_ANYONE : WHOIS_MODERATORS;
+	if (v) {
+		whois_policy w;
+		if (strcmp(v, "anyone") == 0)
+			w = WHOIS_ANYONE;
+		else if (strcmp(v, "moderators") == 0)
+			w = WHOIS_MODERATORS;
+		else {
+			/* The reference fails an assertion and never answers;
+			 * we refuse the form as XEP-0045 §10.2 expects. */
+			cs->invalid = true;
+			return true;
+		}
 		if (w != n->whois) {
 			n->whois = w;
 			cs->whois_changed = true; /* 172/173, not 104 */
 		}
 	}
-	set_int(&n->history_length,
-		field_value(form, "muc#roomconfig_historylength"), &cs->changed);
+	/* As the reference: a submitted history length always counts as a
+	 * change (104), and one that is not a number restores the default. */
+	if (find_field(form, "muc#roomconfig_historylength")) {
+		int k;
+		v = field_value(form, "muc#roomconfig_historylength");
+		if (!v || !parse_int(v, &k))
+			k = 20;
+		n->history_length = k;
+		cs->changed = true;
+	}
 	v = field_value(form, "muc#roomconfig_defaulthistorymessages");
 	if (v) {
 		int k;
@@ -467,6 +479,11 @@ void config_submit(muc_room *r, stanza *st, const xnode *form)
 	if (!read_form(r, form, &cs)) {
 		config_free(&s->mem, &cs.next);
 		svc_nomem(s);
+		return;
+	}
+	if (cs.invalid) {
+		config_free(&s->mem, &cs.next);
+		send_error(s, st, "modify", "not-acceptable", NULL, NULL);
 		return;
 	}
 	config_free(&s->mem, &r->cfg);
