@@ -285,11 +285,7 @@ static void admin_get(muc_service *s, muc_room *r, stanza *st,
 	muc_affiliation actor_a = affil_get(r, st->from.full), want_a;
 	muc_role want_r;
 	if (aff && !role && parse_affiliation(aff, &want_a)) {
-		/* The reference: admins and owners see lists up to their own
-		 * rank; members too in a members-only non-anonymous room. */
-		if ((actor_a >= MUC_AFFIL_ADMIN && actor_a >= want_a) ||
-		    (r->cfg.members_only && r->cfg.whois == WHOIS_ANYONE &&
-		     actor_a >= MUC_AFFIL_MEMBER))
+		if (perm_list_affiliation(r, actor_a, want_a))
 			list_affiliation(s, r, st, want_a);
 		else
 			send_error(s, st, "auth", "forbidden", NULL, NULL);
@@ -298,7 +294,7 @@ static void admin_get(muc_service *s, muc_room *r, stanza *st,
 	if (role && !aff && parse_role(role, &want_r)) {
 		muc_occupant *o = room_occupant_by_real(r, st->from.full);
 		muc_role actor_r = o ? o->role : room_default_role(r, actor_a);
-		if (actor_r == MUC_ROLE_MODERATOR)
+		if (perm_list_role(actor_r))
 			list_role(s, r, st, want_r);
 		else
 			send_error(s, st, "auth", "forbidden", NULL, NULL);

@@ -1,7 +1,6 @@
 /* Affiliations (XEP-0045 §5.2) and the two actions that change who someone
- * is in a room: set an affiliation (§9, §10) and set a role (§8). Every
- * permission rule lives in the functions below, so that the iq handlers and
- * the C API ask the same code. */
+ * is in a room: set an affiliation (§9, §10) and set a role (§8). Whether
+ * an actor may is asked of permission.c, like every other handler does. */
 #include "common.h"
 
 #include <string.h>
@@ -12,7 +11,7 @@ affil_entry *affil_entry_get(const muc_room *r, const char *bare)
 }
 
 /* The bare part of a full or bare JID, into a buffer (NULL if too long). */
-static const char *bare_of(const char *j, char *tmp, size_t cap)
+const char *bare_of(const char *j, char *tmp, size_t cap)
 {
 	const char *slash = strchr(j, '/');
 	size_t n;
@@ -120,50 +119,6 @@ int affil_store(muc_room *r, const char *bare, muc_affiliation a,
 	return MUC_OK;
 }
 
-static void set_err(const char **etype, const char **econd, const char *t,
-		    const char *c)
-{
-	if (etype)
-		*etype = t;
-	if (econd)
-		*econd = c;
-}
-
-/* §5.2 / §9 / §10: may actor give bare the affiliation a? */
-int room_may_set_affiliation(muc_room *r, const char *actor,
-				    const char *bare, muc_affiliation a,
-				    const char **etype, const char **econd)
-{
-	muc_affiliation actor_a, target_a;
-	affil_entry *te = affil_entry_get(r, bare);
-	char tmp[3 * JID_PART_MAX + 4];
-	const char *actor_bare;
-	if (!actor)
-		return MUC_OK;
-	actor_bare = bare_of(actor, tmp, sizeof tmp);
-	actor_a = affil_get(r, actor);
-	target_a = te ? te->affiliation : MUC_AFFIL_NONE;
-	if (actor_a == MUC_AFFIL_OWNER) {
-		affil_entry *e;
-		if (!actor_bare || strcmp(actor_bare, bare) != 0 ||
-		    target_a <= a)
-			return MUC_OK;
-		/* An owner may step down only if another owner remains. */
-		for (e = r->affil_first; e; e = e->next)
-			if (e->affiliation == MUC_AFFIL_OWNER &&
-			    strcmp(e->jid, bare) != 0)
-				return MUC_OK;
-		set_err(etype, econd, "cancel", "conflict");
-		return MUC_ERR_CONFLICT;
-	}
-	if (actor_a != MUC_AFFIL_ADMIN || a == MUC_AFFIL_OWNER ||
-	    a == MUC_AFFIL_ADMIN || target_a == MUC_AFFIL_OWNER ||
-	    target_a == MUC_AFFIL_ADMIN) {
-		set_err(etype, econd, "cancel", "not-allowed");
-		return MUC_ERR_NOT_ALLOWED;
-	}
-	return MUC_OK;
-}
 
 static bool covers(const char *entry, muc_affiliation a, const char *bare)
 {
@@ -238,7 +193,10 @@ int room_set_affiliation(muc_room *r, const char *actor, const char *bare,
 				      "This nickname is reserved", NULL, NULL);
 	}
 	if (affil_store(r, bare, a, reason, reserve_nick, !set_nick)) {
-		set_err(etype, econd, "wait", "internal-server-error");
+		if (etype)
+			*etype = "wait";
+		if (econd)
+			*econd = "internal-server-error";
 		svc_nomem(s);
 		return MUC_ERR_NOMEM;
 	}
@@ -288,28 +246,6 @@ int room_set_affiliation(muc_room *r, const char *actor, const char *bare,
 			      role == MUC_ROLE_NONE ? ps.codes[0] : 0);
 	mem_free(&s->mem, updated);
 	mem_free(&s->mem, old_roles);
-	return MUC_OK;
-}
-
-int room_may_set_role(muc_room *r, const char *actor, muc_occupant *o,
-		      muc_role role, const char **etype, const char **econd)
-{
-	if (actor) {
-		muc_affiliation ta = affil_get(r, o->bare_jid);
-		muc_affiliation aa = affil_get(r, actor);
-		muc_occupant *ao = room_occupant_by_real(r, actor);
-		/* §8 as the reference: no one acts on a higher affiliation;
-		 * only admins and owners grant or revoke moderator; the actor
-		 * must be a moderator in the room. */
-		if (aa < ta ||
-		    ((o->role == MUC_ROLE_MODERATOR ||
-		      role == MUC_ROLE_MODERATOR) &&
-		     aa < MUC_AFFIL_ADMIN) ||
-		    !ao || ao->role != MUC_ROLE_MODERATOR) {
-			set_err(etype, econd, "cancel", "not-allowed");
-			return MUC_ERR_NOT_ALLOWED;
-		}
-	}
 	return MUC_OK;
 }
 

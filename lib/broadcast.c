@@ -8,12 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-bool can_see_real_jids(const muc_room *r, const muc_occupant *viewer)
-{
-	if (r->cfg.whois == WHOIS_ANYONE)
-		return true;
-	return viewer && viewer->role == MUC_ROLE_MODERATOR;
-}
 
 static void put_status(buf *b, int code)
 {

@@ -253,7 +253,26 @@ void broadcast_occupant(muc_room *r, muc_occupant *o, const pres_status *ps);
 void send_occupant_list(muc_room *r, const char *to, const char *skip_bare);
 /* Sends o's presence to one occupant, as that occupant may see it. */
 void send_occupant_to(muc_room *r, muc_occupant *o, muc_occupant *recipient);
+
+/* ---- Permissions (permission.c): XEP-0045 §5, asked by every handler ---- */
+
 bool can_see_real_jids(const muc_room *r, const muc_occupant *viewer);
+typedef enum invite_verdict {
+	INVITE_OK,
+	INVITE_NO_VOICE,     /* visitors may not invite */
+	INVITE_MEMBERS_ONLY  /* not enough affiliation in a members-only room */
+} invite_verdict;
+invite_verdict perm_invite(const muc_room *r, muc_role role,
+			   muc_affiliation a);
+bool perm_speak(const muc_occupant *o);
+bool perm_change_subject(const muc_room *r, const muc_occupant *o);
+bool perm_private_message(const muc_room *r, const muc_occupant *from);
+bool perm_list_affiliation(const muc_room *r, muc_affiliation actor,
+			   muc_affiliation list);
+bool perm_list_role(muc_role actor);
+bool perm_configure(const muc_room *r, const char *actor);
+/* The bare part of a full or bare JID, into tmp (NULL if too long). */
+const char *bare_of(const char *j, char *tmp, size_t cap);
 
 /* ---- Occupant identifiers (occupant_id.c) ------------------------------- */
 

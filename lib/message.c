@@ -98,7 +98,7 @@ static void groupchat(muc_service *s, muc_room *r, stanza *st)
 			   NULL);
 		return;
 	}
-	if (o->role < MUC_ROLE_PARTICIPANT) {
+	if (!perm_speak(o)) {
 		send_error(s, st, "auth", "forbidden",
 			   "You do not currently have permission to speak in "
 			   "this chat",
@@ -108,7 +108,7 @@ static void groupchat(muc_service *s, muc_room *r, stanza *st)
 	/* Prosody issue 667: subject with a body or thread is a message. */
 	if (subject && !xnode_child(st->x, "body", NS_CLIENT) &&
 	    !xnode_child(st->x, "thread", NS_CLIENT)) {
-		if (o->role == MUC_ROLE_MODERATOR || r->cfg.change_subject)
+		if (perm_change_subject(r, o))
 			change_subject(s, r, o, subject);
 		else
 			send_error(s, st, "auth", "forbidden",
@@ -210,19 +210,16 @@ static void invite(muc_service *s, muc_room *r, stanza *st,
 	muc_role role = o ? o->role : room_default_role(r, a);
 	jid invitee;
 	const char *actor;
+	invite_verdict verdict;
 	if (jid_parse(&s->mem, xnode_attr(payload, "to"), &invitee)) {
 		send_error(s, st, "cancel", "jid-malformed", NULL, NULL);
 		return;
 	}
-	if (role <= MUC_ROLE_VISITOR) {
-		send_error(s, st, "auth", "forbidden", NULL, NULL);
-		jid_free(&s->mem, &invitee);
-		return;
-	}
-	if (r->cfg.members_only &&
-	    a < (r->cfg.allow_member_invites ? MUC_AFFIL_MEMBER
-					     : MUC_AFFIL_ADMIN)) {
-		send_error(s, st, "auth", "forbidden", NULL, r->jid);
+	verdict = perm_invite(r, role, a);
+	if (verdict != INVITE_OK) {
+		/* the members-only refusal names the room (as the reference) */
+		send_error(s, st, "auth", "forbidden", NULL,
+			   verdict == INVITE_MEMBERS_ONLY ? r->jid : NULL);
 		jid_free(&s->mem, &invitee);
 		return;
 	}
@@ -306,17 +303,6 @@ void message_to_room(muc_service *s, muc_room *r, stanza *st)
 		send_error(s, st, "cancel", "bad-request", NULL, NULL);
 }
 
-/* §7.5: who may send a private message, by the room's policy. */
-static bool pm_allowed(const muc_room *r, const muc_occupant *from)
-{
-	switch (r->cfg.allow_pm) {
-	case 0: return true;
-	case 1: return from->role >= MUC_ROLE_PARTICIPANT;
-	case 2: return from->role == MUC_ROLE_MODERATOR;
-	default: return false;
-	}
-}
-
 void message_to_occupant(muc_service *s, muc_room *r, stanza *st)
 {
 	muc_occupant *from = room_occupant_by_real(r, st->from.full), *to;
@@ -346,7 +332,7 @@ void message_to_occupant(muc_service *s, muc_room *r, stanza *st)
 			   "Recipient not in room", r->jid);
 		return;
 	}
-	if (!pm_allowed(r, from)) {
+	if (!perm_private_message(r, from)) {
 		send_error(s, st, "cancel", "policy-violation",
 			   "Private messages are restricted", r->jid);
 		return;

@@ -7,7 +7,7 @@
 void owner_iq(muc_service *s, muc_room *r, stanza *st, const xnode *q)
 {
 	const xnode *child;
-	if (affil_get(r, st->from.full) != MUC_AFFIL_OWNER) {
+	if (!perm_configure(r, st->from.full)) {
 		send_error(s, st, "auth", "forbidden",
 			   "Only owners can configure rooms", NULL);
 		return;

@@ -97,22 +97,3 @@ bool room_is_service_admin(const muc_room *r, const char *j)
 	return false;
 }
 
-/* XEP-0045 §5.1.2 default roles; members-only rooms admit no one below
- * member, moderated rooms give unaffiliated users the visitor role. */
-muc_role room_default_role(const muc_room *r, muc_affiliation a)
-{
-	switch (a) {
-	case MUC_AFFIL_OWNER:
-	case MUC_AFFIL_ADMIN:
-		return MUC_ROLE_MODERATOR;
-	case MUC_AFFIL_MEMBER:
-		return MUC_ROLE_PARTICIPANT;
-	case MUC_AFFIL_NONE:
-		if (r->cfg.members_only)
-			return MUC_ROLE_NONE;
-		return r->cfg.moderated ? MUC_ROLE_VISITOR
-					: MUC_ROLE_PARTICIPANT;
-	default:
-		return MUC_ROLE_NONE;
-	}
-}

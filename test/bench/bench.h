@@ -138,7 +138,6 @@ typedef struct churn_result {
 	double ns_per_change;
 	double ns_per_out;
 	double out_per_change;
-	double ns_per_change_per_occ;
 } churn_result;
 
 typedef struct rooms_result {

@@ -207,7 +207,6 @@ static void churn(muc_service *svc, bench_host *h, long n, long target,
 	ch->ns_per_change = median(ns, RUNS);
 	ch->out_per_change = (double)n;
 	ch->ns_per_out = ch->ns_per_change / (double)n;
-	ch->ns_per_change_per_occ = ch->ns_per_out;
 	free(t.blob);
 }
 
