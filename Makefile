@@ -156,3 +156,10 @@ fuzz:
 	sh test/fuzz/make-seeds.sh $(FUZZ_B)/seeds
 	$(FUZZ_B)/fuzz-service -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	  $(FUZZ_B)/corpus $(FUZZ_B)/seeds test/fuzz/regressions
+
+# ---- Parts kept in their own folders ---------------------------------------
+# Integration with a real server (issue 5) and the language bindings (issue
+# 7) define their targets (integration, check-bindings, install-python,
+# bench-prosody) in these files.
+-include test/integration/integration.mk
+-include bindings/bindings.mk

@@ -71,7 +71,8 @@ typedef enum muc_error {
 	MUC_ERR_CONFLICT = -7,     /* e.g. removing the last owner */
 	MUC_ERR_JID = -8,          /* a JID or nickname fails stringprep */
 	MUC_ERR_CALLBACK = -9,     /* the deliver hook returned an error */
-	MUC_ERR_NOT_FOR_US = -10   /* stanza's 'to' is not this service */
+	MUC_ERR_NOT_FOR_US = -10,  /* stanza's 'to' is not this service */
+	MUC_ERR_IO = -11           /* a file operation failed (dir store) */
 } muc_error;
 
 /* Words a person can read for any code (static string, never NULL). */
@@ -160,6 +161,21 @@ typedef struct muc_allocator {
 	void *mem_user_data;
 } muc_allocator;
 
+/*
+ * Durable state (optional). Whenever the durable state of a persistent room
+ * changes — configuration, affiliations (with reasons and reserved nicks),
+ * subject, its occupant-id secret — the service calls save with the room's
+ * whole state serialized (see muc_room_save for the format); the host
+ * stores it and returns 0 once it is safely stored (anything else is logged
+ * and reported as MUC_ERR_CALLBACK by the call that caused it). When a
+ * persistent room is destroyed or becomes temporary, remove is called.
+ * Pointers are borrowed for the call. Rooms come back with
+ * muc_service_restore_room.
+ */
+typedef int (*muc_store_save_fn)(const char *room_jid, const char *data,
+				 size_t len, void *user_data);
+typedef int (*muc_store_remove_fn)(const char *room_jid, void *user_data);
+
 /* Creates an empty hook set; *out is owned by the caller (muc_callbacks_del).
  * Returns MUC_OK, MUC_ERR_INVALID or MUC_ERR_NOMEM. */
 MUC_API int muc_callbacks_new(muc_callbacks **out);
@@ -170,6 +186,9 @@ MUC_API void muc_callbacks_set_deliver(muc_callbacks *cb, muc_deliver_fn fn);
 MUC_API void muc_callbacks_set_clock(muc_callbacks *cb, muc_clock_fn fn);
 MUC_API void muc_callbacks_set_id(muc_callbacks *cb, muc_id_fn fn);
 MUC_API void muc_callbacks_set_log(muc_callbacks *cb, muc_log_fn fn);
+/* Both or neither; NULL clears. */
+MUC_API void muc_callbacks_set_store(muc_callbacks *cb, muc_store_save_fn save,
+				     muc_store_remove_fn remove);
 
 /* ---- The service ------------------------------------------------------- */
 
@@ -311,6 +330,59 @@ MUC_API int muc_room_set_affiliation(muc_room *room, const char *actor,
  */
 MUC_API int muc_room_destroy(muc_room *room, const char *reason,
 			     const char *alt_jid, const char *password);
+
+/* ---- Durable state --------------------------------------------------- */
+
+/*
+ * Serializes the room's durable state: a UTF-8 XML document
+ *   <room xmlns='urn:xmpp:libmuc:room:1' jid='…'>
+ *     <option name='…'>value</option>…         (configuration)
+ *     <locked/>                                 (not yet configured)
+ *     <salt>…</salt>                            (XEP-0421 secret)
+ *     <subject from='occupant JID' stamp='ms since epoch'>text</subject>
+ *     <affiliation jid='…' affiliation='…' nick='…'><reason>…</reason>
+ *     </affiliation>…                           (order granted)
+ *   </room>
+ * Occupants and history are not durable. On success *out (not
+ * NUL-terminated beyond out[len], though out[len] is NUL) is owned by the
+ * caller, to free with muc_service_free_buffer. Errors: MUC_ERR_INVALID,
+ * MUC_ERR_NOMEM.
+ */
+MUC_API int muc_room_save(muc_room *room, char **out, size_t *len);
+MUC_API void muc_service_free_buffer(muc_service *service, char *buffer);
+
+/*
+ * Brings back a room from what muc_room_save produced (data borrowed).
+ * The room exists, empty, afterwards; nothing is sent. Errors:
+ * MUC_ERR_PARSE (not such a document, or a value out of range: the room is
+ * not created), MUC_ERR_NOT_FOR_US (another service's room),
+ * MUC_ERR_CONFLICT (the room exists already), MUC_ERR_NOMEM.
+ */
+MUC_API int muc_service_restore_room(muc_service *service, const char *data,
+				     size_t len);
+
+/*
+ * The embedded default store: one file per room in a directory, written
+ * atomically (temporary file, fsync, rename, fsync of the directory).
+ * Opening creates the directory if needed. Errors: MUC_ERR_INVALID,
+ * MUC_ERR_NOMEM, MUC_ERR_IO (with errno kept for the host).
+ */
+typedef struct muc_dir_store muc_dir_store;
+MUC_API int muc_dir_store_open(muc_dir_store **out, const char *path);
+MUC_API void muc_dir_store_close(muc_dir_store *store);
+/* Store hooks for muc_callbacks_set_store; user_data must be the store
+ * (pass it as the service's user_data, or call them from your own hooks). */
+MUC_API int muc_dir_store_save(const char *room_jid, const char *data,
+			       size_t len, void *store);
+MUC_API int muc_dir_store_remove(const char *room_jid, void *store);
+/* Restores every room file into the service. A file that is corrupt,
+ * truncated or foreign is reported through report (file name and reason;
+ * may be NULL), left untouched, and the others still load. Returns the
+ * number of rooms restored, or a negative error. */
+MUC_API int muc_dir_store_load(muc_dir_store *store, muc_service *service,
+			       void (*report)(const char *file,
+					      const char *reason, void *ud),
+			       void *ud);
 
 #ifdef __cplusplus
 }

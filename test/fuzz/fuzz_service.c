@@ -128,7 +128,7 @@ static int64_t clock_hook(void *ud)
 
 /* Ids as a host would make them; now and then none (the library falls
  * back to its counter) or one with characters it must neutralize. */
-static size_t id_hook(char *buf, size_t cap, void *ud)
+static size_t id_hook(char *out, size_t cap, void *ud)
 {
 	ctx *c = ud;
 	unsigned k = ++c->ids;
@@ -137,10 +137,10 @@ static size_t id_hook(char *buf, size_t cap, void *ud)
 	if (k % 7 == 0)
 		return 0;
 	if (k % 11 == 0) {
-		memcpy(buf, "x<&'\" \x01y", 9);
+		memcpy(out, "x<&'\" \x01y", 9);
 		return 9;
 	}
-	return (size_t)snprintf(buf, cap, "fz%u", k);
+	return (size_t)snprintf(out, cap, "fz%u", k);
 }
 
 static void log_hook(muc_log_level lvl, const char *msg, void *ud)
@@ -505,7 +505,7 @@ static void feed_record(muc_service *s, ctx *c, const uint8_t *rec, size_t n)
 	unsigned ctl;
 	int mode, rc = MUC_OK;
 	const char *sender;
-	char *buf;
+	char *text;
 	size_t blen;
 	if (n == 0)
 		return;
@@ -524,33 +524,33 @@ static void feed_record(muc_service *s, ctx *c, const uint8_t *rec, size_t n)
 	c->in_type[0] = c->in_to[0] = '\0';
 	switch (mode) {
 	case 0:
-		buf = stamp((const char *)rec, n, sender, &blen);
-		note_input(c, buf, blen);
-		rc = muc_service_feed(s, buf, blen);
-		free(buf);
+		text = stamp((const char *)rec, n, sender, &blen);
+		note_input(c, text, blen);
+		rc = muc_service_feed(s, text, blen);
+		free(text);
 		break;
 	case 1:
 		/* an exact-size copy, not NUL-terminated: ASan sees any read
 		 * past the end */
-		buf = malloc(n ? n : 1);
-		if (!buf)
+		text = malloc(n ? n : 1);
+		if (!text)
 			abort();
-		memcpy(buf, rec, n);
+		memcpy(text, rec, n);
 		c->sender = NULL;
-		rc = muc_service_feed(s, buf, n);
-		free(buf);
+		rc = muc_service_feed(s, text, n);
+		free(text);
 		break;
 	case 2: {
 		mxml_node_t *t;
-		buf = stamp((const char *)rec, n, sender, &blen);
-		if (strlen(buf) != blen) {
-			free(buf);
+		text = stamp((const char *)rec, n, sender, &blen);
+		if (strlen(text) != blen) {
+			free(text);
 			break; /* a NUL inside: mxml would stop there */
 		}
-		note_input(c, buf, blen);
+		note_input(c, text, blen);
 		mxmlSetErrorCallback(silent);
-		t = mxmlLoadString(NULL, buf, MXML_OPAQUE_CALLBACK);
-		free(buf);
+		t = mxmlLoadString(NULL, text, MXML_OPAQUE_CALLBACK);
+		free(text);
 		if (t) {
 			rc = muc_service_feed_tree(s, t);
 			mxmlDelete(t);
