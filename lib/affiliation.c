@@ -244,6 +244,7 @@ int room_set_affiliation(muc_room *r, const char *actor, const char *bare,
 	if (n == 0)
 		notify_absent(r, bare, a, reason,
 			      role == MUC_ROLE_NONE ? ps.codes[0] : 0);
+	room_store_changed(r);
 	mem_free(&s->mem, updated);
 	mem_free(&s->mem, old_roles);
 	return MUC_OK;
@@ -293,5 +294,7 @@ void room_destroy(muc_room *r, const char *reason, const char *alt,
 	xnode_free(&s->mem, d);
 	if (r->cfg.persistent)
 		tombstone_add(s, r->jid, reason, alt);
+	r->destroyed = true;
+	room_store_changed(r);
 	room_free(r);
 }

@@ -114,6 +114,7 @@ struct muc_room {
 	room_config cfg;
 	bool locked;
 	bool destroyed;
+	bool stored;         /* the host's store holds this room */
 	strmap by_nick;      /* nick -> occupant */
 	strmap by_real;      /* real full JID -> occupant */
 	muc_occupant *first, *last;
@@ -135,6 +136,8 @@ struct muc_callbacks {
 	muc_clock_fn clock;
 	muc_id_fn id;
 	muc_log_fn log;
+	muc_store_save_fn store_save;
+	muc_store_remove_fn store_remove;
 };
 
 typedef struct tombstone tombstone;
@@ -285,6 +288,11 @@ void occupant_id_compute(muc_occupant *o);
 void occupant_id_write(buf *b, const muc_occupant *o);
 /* Replaces any occupant-id in a stanza with o's (no forgery, XEP-0421 §4). */
 bool occupant_id_stamp(muc_service *s, xnode *st, const muc_occupant *o);
+
+/* ---- Durable state (persist.c) ------------------------------------------ */
+
+/* Saves a persistent room's state to the host's store (or removes it). */
+void room_store_changed(muc_room *r);
 
 /* ---- Tombstones (tombstone.c) ------------------------------------------- */
 

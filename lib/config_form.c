@@ -504,6 +504,8 @@ void config_submit(muc_room *r, stanza *st, const xnode *form)
 			occupant_remove(o);
 		}
 	}
+	/* stored before the owner is told it is done (as the reference) */
+	room_store_changed(r);
 	send_result(s, st, NULL);
 	if (cs.changed)
 		codes[n++] = 104;

@@ -71,6 +71,7 @@ static void change_subject(muc_service *s, muc_room *r, muc_occupant *o,
 	r->subject_from = from;
 	r->subject_time_ms = svc_now(s);
 	r->subject_timed = true;
+	room_store_changed(r);
 	tmpl_init(&t, s, "message", o->occupant_jid);
 	buf_attr(&t.b, "type", "groupchat");
 	if (copy) {
