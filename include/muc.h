@@ -207,6 +207,33 @@ MUC_API int muc_service_new(muc_service **out, const char *domain,
 /* Frees the service with all its rooms; sends nothing. NULL is a no-op. */
 MUC_API void muc_service_free(muc_service *service);
 
+/*
+ * Service options: limits and the defaults of new rooms. Each takes an
+ * integer (booleans 0/1). Defaults in brackets.
+ */
+typedef enum muc_option {
+	MUC_OPT_MAX_STANZA_BYTES = 1, /* input stanza size [262144] */
+	MUC_OPT_MAX_DEPTH,            /* element nesting of input [32] */
+	MUC_OPT_MAX_ROOMS,            /* rooms per service, 0 = no limit [0] */
+	MUC_OPT_MAX_OCCUPANTS,        /* occupants per room, 0 = none [0] */
+	MUC_OPT_MAX_HISTORY,          /* cap on any room's history [1000] */
+	MUC_OPT_RESTRICT_CREATION,    /* 0 anyone, 1 service admins only,
+				       * 2 users of the parent domain [0] */
+	MUC_OPT_DEFAULT_PERSISTENT,   /* new rooms' defaults: [0] */
+	MUC_OPT_DEFAULT_PUBLIC,       /* [0] */
+	MUC_OPT_DEFAULT_MEMBERS_ONLY, /* [0] */
+	MUC_OPT_DEFAULT_MODERATED,    /* [0] */
+	MUC_OPT_DEFAULT_WHOIS_ANYONE, /* [0]: semi-anonymous */
+	MUC_OPT_DEFAULT_CHANGE_SUBJECT, /* [0]: moderators only */
+	MUC_OPT_DEFAULT_HISTORY_LENGTH, /* [20] */
+	MUC_OPT_LOCK_NEW_ROOMS        /* new rooms locked until configured [1] */
+} muc_option;
+
+/* Sets an option. Errors: MUC_ERR_INVALID (unknown option, value out of
+ * range: sizes must be positive, counts non-negative). */
+MUC_API int muc_service_set_option(muc_service *service, muc_option option,
+				   long value);
+
 /* The service's domain (borrowed, lives as long as the service). */
 MUC_API const char *muc_service_domain(const muc_service *service);
 

@@ -155,7 +155,12 @@ struct muc_service {
 	char **admins;
 	size_t nadmins;
 	xml_limits limits;
-	room_config defaults;
+	room_config defaults;    /* given to new rooms (options.c) */
+	size_t max_rooms;        /* 0: no limit */
+	size_t max_occupants;    /* 0: no limit */
+	int max_history;         /* cap on history_length */
+	int restrict_creation;   /* 0 anyone, 1 admins, 2 parent domain */
+	bool no_lock;            /* new rooms start unlocked */
 	buf out;        /* scratch for each outgoing stanza */
 	uint64_t next_id;
 	int status;     /* first error of the current feed (deliver, nomem) */

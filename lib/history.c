@@ -83,7 +83,8 @@ void history_add(muc_room *r, const xnode *msg)
 		r->hist_first = e;
 	r->hist_last = e;
 	r->nhistory++;
-	while (r->nhistory > (size_t)r->cfg.history_length)
+	while (r->nhistory > (size_t)r->cfg.history_length ||
+	       (int)r->nhistory > r->svc->max_history)
 		drop_oldest(r);
 }
 

@@ -159,9 +159,10 @@ static bool may_enter(muc_service *s, muc_room *r, stanza *st,
 		join_error(s, st, room_jid, "cancel", "conflict", NULL);
 		return false;
 	}
-	if (!dest && r->cfg.max_users > 0 &&
-	    r->noccupants >= (size_t)r->cfg.max_users &&
-	    a < MUC_AFFIL_ADMIN) {
+	if (!dest && a < MUC_AFFIL_ADMIN &&
+	    ((r->cfg.max_users > 0 &&
+	      r->noccupants >= (size_t)r->cfg.max_users) ||
+	     (s->max_occupants && r->noccupants >= s->max_occupants))) {
 		join_error(s, st, room_jid, "cancel", "service-unavailable",
 			   NULL);
 		return false;
@@ -196,7 +197,7 @@ static void join(muc_service *s, muc_room *r, stanza *st)
 		 * password given at creation protects it from the start. The
 		 * language is the creator's (xml:lang), else English, as a
 		 * c2s stream would stamp it. */
-		r->locked = true;
+		r->locked = !s->no_lock;
 		{
 			const char *lang = xnode_attr(st->x, "xml:lang");
 			r->cfg.language = mem_strdup(&s->mem,

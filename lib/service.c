@@ -88,6 +88,7 @@ int muc_service_new(muc_service **out, const char *domain,
 	s->limits.max_bytes = DEFAULT_MAX_STANZA;
 	s->limits.max_depth = DEFAULT_MAX_DEPTH;
 	config_defaults(&s->defaults);
+	s->max_history = 1000;
 	buf_init(&s->out, &s->mem);
 	*out = s;
 	return MUC_OK;
@@ -160,6 +161,24 @@ static void reject_bad_to(muc_service *s, stanza *st, const char *raw_to)
 	mem_free(&s->mem, bare);
 }
 
+/* Room creation restricted to service admins, or to users of the parent
+ * domain (conference.example.org -> example.org), as the reference's
+ * restrict_room_creation option. */
+static bool may_create_room(const muc_service *s, const stanza *st)
+{
+	size_t i;
+	const char *parent;
+	if (s->restrict_creation == 0)
+		return true;
+	for (i = 0; i < s->nadmins; i++)
+		if (strcmp(s->admins[i], st->from.bare) == 0)
+			return true;
+	if (s->restrict_creation != 2)
+		return false;
+	parent = strchr(s->domain, '.');
+	return parent && strcmp(parent + 1, st->from.domain) == 0;
+}
+
 static void dispatch(muc_service *s, stanza *st)
 {
 	muc_room *r;
@@ -179,6 +198,13 @@ static void dispatch(muc_service *s, stanza *st)
 		    xnode_child(st->x, "x", NS_MUC)) {
 			if (node_check_strict(&s->mem, st->to.node) != MUC_OK)
 				send_error(s, st, "modify", "jid-malformed",
+					   NULL, s->domain);
+			else if (!may_create_room(s, st))
+				send_error(s, st, "cancel", "not-allowed",
+					   "Room creation is restricted",
+					   s->domain);
+			else if (s->max_rooms && s->nrooms >= s->max_rooms)
+				send_error(s, st, "wait", "resource-constraint",
 					   NULL, s->domain);
 			else
 				presence_create_room(s, st);
