@@ -229,6 +229,7 @@ int room_set_affiliation(muc_room *r, const char *actor, const char *bare,
 	ps.reason = reason;
 	for (i = 0; i < n; i++) {
 		o = updated[i];
+		ps.prev_role = old_roles[i];
 		broadcast_occupant(r, o, &ps);
 		if (o->role == MUC_ROLE_NONE) {
 			occupant_remove(o);
@@ -259,6 +260,7 @@ int room_set_role(muc_room *r, const char *actor, muc_occupant *o,
 	if (rc)
 		return rc;
 	memset(&ps, 0, sizeof ps);
+	ps.prev_role = o->role;
 	if (role == MUC_ROLE_NONE)
 		ps.codes[ps.ncodes++] = 307;
 	ps.actor = actor;

@@ -91,6 +91,8 @@ static const xnode *shown_presence(const muc_occupant *o,
 	bool leaving = o->role == MUC_ROLE_NONE || (ps && ps->unavailable);
 	const xnode *p = o->sessions ? o->sessions->presence : NULL;
 	const char *type;
+	if (ps && ps->hide)
+		return NULL;
 	if (!leaving) {
 		for (s = o->sessions; s; s = s->next)
 			if (!xnode_attr(s->presence, "type"))
@@ -187,12 +189,12 @@ void broadcast_occupant(muc_room *r, muc_occupant *o, const pres_status *ps)
 {
 	muc_service *s = r->svc;
 	views v;
-	/* Roles whose presence is not broadcast (XEP-0045 §15.5.4 config)
-	 * are seen leaving if they were seen before. */
-	bool shown = o->role == MUC_ROLE_NONE ||
-		     (r->cfg.presence_broadcast & (1u << o->role)) ||
+	/* Roles whose presence is not broadcast (muc#roomconfig_
+	 * presencebroadcast) are seen leaving only if they were seen. */
+	unsigned bc = r->cfg.presence_broadcast;
+	bool shown = (bc & (1u << o->role)) || (ps && ps->hide) ||
 		     (ps && ps->prev_role != MUC_ROLE_NONE &&
-		      (r->cfg.presence_broadcast & (1u << ps->prev_role)));
+		      (bc & (1u << ps->prev_role)));
 	muc_occupant *n;
 	memset(&v, 0, sizeof v);
 	if (ps && ps->self_only)
@@ -203,6 +205,8 @@ void broadcast_occupant(muc_room *r, muc_occupant *o, const pres_status *ps)
 		send_to_occupant(s, view_for(&v, r, o, n, ps), n);
 	}
 	views_free(&v);
+	if (ps && ps->hide)
+		ps = NULL; /* the occupant itself sees itself stay */
 	/* The occupant itself always sees its own real JIDs, with 110. While
 	 * it stays, each session sees its own presence; a session that is
 	 * leaving sees its unavailable one, as the reference does. */
@@ -252,7 +256,7 @@ void send_occupant_list(muc_room *r, const char *to, const char *skip_bare)
 			continue;
 		if (skip_bare && strcmp(n->bare_jid, skip_bare) == 0)
 			continue;
-		if (!(r->cfg.presence_broadcast & (1u << n->role)))
+		if (!(r->cfg.presence_broadcast & (1u << n->role)) && !own)
 			continue;
 		tmpl_init(&t, s, "presence", n->occupant_jid);
 		build_presence(&t, r, n, sees || own, false, NULL, false);

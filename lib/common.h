@@ -251,6 +251,7 @@ typedef struct pres_status {
 	bool self_only;            /* tell only the occupant itself */
 	bool unavailable;          /* leaving this nick, keeping the role */
 	muc_role prev_role;        /* role before this change (broadcast) */
+	bool hide;                 /* others see it leave; it stays */
 } pres_status;
 
 /* Sends occupant o's current presence (role NONE: unavailable) to everyone

@@ -446,6 +446,28 @@ static void announce(muc_room *r, const int *codes, int n)
 	tmpl_free(&t);
 }
 
+/* When the roles whose presence is broadcast change, occupants of a role
+ * now shown are shown, and those of a role now hidden are seen leaving
+ * (while staying), as the reference does. */
+static void republish_for_broadcast(muc_room *r, unsigned old)
+{
+	unsigned now = r->cfg.presence_broadcast;
+	muc_occupant *o;
+	if (old == now)
+		return;
+	for (o = r->first; o; o = o->next) {
+		unsigned bit = 1u << o->role;
+		pres_status ps;
+		memset(&ps, 0, sizeof ps);
+		if ((now & bit) && !(old & bit)) {
+			broadcast_occupant(r, o, &ps);
+		} else if ((old & bit) && !(now & bit)) {
+			ps.hide = true;
+			broadcast_occupant(r, o, &ps);
+		}
+	}
+}
+
 void config_submit(muc_room *r, stanza *st, const xnode *form)
 {
 	muc_service *s = r->svc;
@@ -499,6 +521,9 @@ void config_submit(muc_room *r, stanza *st, const xnode *form)
 			next = o->next;
 			if (affil_get(r, o->bare_jid) >= MUC_AFFIL_MEMBER)
 				continue;
+			/* prev_role: the remaining occupants are told too,
+			 * as XEP-0045 §10.2 says (the reference omits it) */
+			ps.prev_role = o->role;
 			o->role = MUC_ROLE_NONE;
 			broadcast_occupant(r, o, &ps);
 			occupant_remove(o);
@@ -506,6 +531,7 @@ void config_submit(muc_room *r, stanza *st, const xnode *form)
 	}
 	/* stored before the owner is told it is done (as the reference) */
 	room_store_changed(r);
+	republish_for_broadcast(r, cs.old_broadcast);
 	send_result(s, st, NULL);
 	if (cs.changed)
 		codes[n++] = 104;

@@ -75,8 +75,9 @@ bool occupant_kick_for_error(muc_room *r, stanza *st, bool only_kickable)
 		return true;
 	}
 	occupant_set_session(o, st->from.full, p);
-	o->role = MUC_ROLE_NONE;
 	memset(&ps, 0, sizeof ps);
+	ps.prev_role = o->role;
+	o->role = MUC_ROLE_NONE;
 	ps.codes[ps.ncodes++] = 333;
 	broadcast_occupant(r, o, &ps);
 	occupant_remove(o);
@@ -264,6 +265,7 @@ static void leave_session(muc_room *r, muc_occupant *o, stanza *st)
 		return;
 	}
 	occupant_set_session(o, st->from.full, stored);
+	ps.prev_role = o->role;
 	o->role = MUC_ROLE_NONE;
 	broadcast_occupant(r, o, &ps);
 	occupant_remove(o);
@@ -322,6 +324,7 @@ static void change_nick(muc_service *s, muc_room *r, muc_occupant *o,
 	} else {
 		occupant_set_session(o, st->from.full, unavail);
 		ps.unavailable = true;
+		ps.prev_role = o->role;
 		ps.codes[ps.ncodes++] = 303;
 		ps.new_nick = nick;
 		broadcast_occupant(r, o, &ps);

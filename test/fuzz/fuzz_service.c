@@ -584,7 +584,7 @@ static void feed_record(muc_service *s, ctx *c, const uint8_t *rec, size_t n)
 		free(text);
 		break;
 	case 2: {
-		mxml_node_t *t;
+		mxml_node_t *t, *top;
 		text = stamp((const char *)rec, n, sender, &blen);
 		if (strlen(text) != blen) {
 			free(text);
@@ -596,12 +596,20 @@ static void feed_record(muc_service *s, ctx *c, const uint8_t *rec, size_t n)
 			break;
 		}
 		mxmlSetErrorCallback(silent);
-		t = mxmlLoadString(NULL, text, MXML_OPAQUE_CALLBACK);
+		/* under a parent of our own: mxml leaks what it built before
+		 * failing when loading without one */
+		top = mxmlNewElement(MXML_NO_PARENT, "top");
+		if (!top)
+			abort();
+		t = mxmlLoadString(top, text, MXML_OPAQUE_CALLBACK);
 		free(text);
-		if (t) {
+		for (t = t ? mxmlGetFirstChild(top) : NULL;
+		     t && mxmlGetType(t) != MXML_ELEMENT;
+		     t = mxmlGetNextSibling(t))
+			;
+		if (t)
 			rc = muc_service_feed_tree(s, t);
-			mxmlDelete(t);
-		}
+		mxmlDelete(top);
 		break;
 	}
 	default:
