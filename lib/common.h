@@ -47,6 +47,19 @@ typedef struct stanza {
 
 typedef enum whois_policy { WHOIS_MODERATORS, WHOIS_ANYONE } whois_policy;
 
+/* muc#roomconfig_allowpm, with Prosody 13's values: the least role that
+ * may send private messages, affiliated users, or no one. */
+typedef enum pm_policy {
+	PM_VISITOR = 0, /* everyone */
+	PM_PARTICIPANT,
+	PM_MODERATOR,
+	PM_AFFILIATED,
+	PM_NONE
+} pm_policy;
+/* The value's name, and parsing one (also the XEP's and older aliases). */
+const char *pm_policy_name(pm_policy p);
+bool pm_policy_parse(const char *v, pm_policy *out);
+
 typedef struct room_config {
 	char *name;
 	char *description;
@@ -59,7 +72,8 @@ typedef struct room_config {
 	bool moderated;
 	bool change_subject; /* participants may change the subject */
 	whois_policy whois;
-	int allow_pm;        /* 0 anyone, 1 participants, 2 moderators, 3 none */
+	pm_policy allow_pm;  /* who may send private messages */
+	bool allow_modpm;    /* PMs to and from moderators always pass */
 	int max_users;       /* 0: no limit */
 	int history_length;
 	int default_history; /* messages sent on join without <history/> */
@@ -275,7 +289,8 @@ invite_verdict perm_invite(const muc_room *r, muc_role role,
 			   muc_affiliation a);
 bool perm_speak(const muc_occupant *o);
 bool perm_change_subject(const muc_room *r, const muc_occupant *o);
-bool perm_private_message(const muc_room *r, const muc_occupant *from);
+bool perm_private_message(const muc_room *r, const muc_occupant *from,
+			  const muc_occupant *to);
 bool perm_list_affiliation(const muc_room *r, muc_affiliation actor,
 			   muc_affiliation list);
 bool perm_list_role(muc_role actor);

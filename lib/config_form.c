@@ -31,9 +31,6 @@ void config_free(const muc_mem *m, room_config *c)
 	c->name = c->description = c->language = c->password = NULL;
 }
 
-static const char *const pm_names[] = {"anyone", "participants",
-				       "moderators", "none"};
-
 /* Adds <field var type label>[<desc/>]; NULL where nothing goes. */
 static xnode *field(const muc_mem *m, xnode *form, const char *var,
 		    const char *type, const char *label, const char *desc)
@@ -385,14 +382,15 @@ static bool read_form(muc_room *r, const xnode *form, change_set *cs)
 	}
 	v = field_value(form, "muc#roomconfig_allowpm");
 	if (v) {
-		int k;
-		for (k = 0; k < 4 && strcmp(v, pm_names[k]); k++)
-			;
-		if (k < 4 && k != n->allow_pm) {
+		pm_policy k;
+		if (pm_policy_parse(v, &k) && k != n->allow_pm) {
 			n->allow_pm = k;
 			cs->changed = true;
 		}
 	}
+	set_bool(&n->allow_modpm,
+		 field_value(form, "{xmpp:prosody.im}muc#allow_modpm"),
+		 &cs->changed);
 	set_int(&n->max_users, field_value(form, "muc#roomconfig_maxusers"),
 		&cs->changed);
 	cs->members_only_on = n->members_only && !r->cfg.members_only;

@@ -2,6 +2,7 @@
  * (§7.5) and mediated invitations and declines (§7.8). */
 #include "common.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Removes every element in the MUC namespaces (the reference's filter). */
@@ -304,6 +305,26 @@ void message_to_room(muc_service *s, muc_room *r, stanza *st)
 		send_error(s, st, "cancel", "bad-request", NULL, NULL);
 }
 
+/* The refusal goes to every session of the sender, from the recipient's
+ * occupant JID, worded as Prosody 13 words it. */
+static void refuse_pm(muc_service *s, muc_room *r, stanza *st,
+		      const muc_occupant *from)
+{
+	static const char *const who[] = {"", "from guests",
+					  "from non-moderators",
+					  "from non-members", "in this group"};
+	char text[64];
+	session *ss;
+	char *saved = st->from.full;
+	snprintf(text, sizeof text, "Private messages are restricted %s",
+		 who[r->cfg.allow_pm <= PM_NONE ? r->cfg.allow_pm : PM_NONE]);
+	for (ss = from->sessions; ss; ss = ss->next) {
+		st->from.full = ss->real_jid;
+		send_error(s, st, "cancel", "policy-violation", text, r->jid);
+	}
+	st->from.full = saved;
+}
+
 void message_to_occupant(muc_service *s, muc_room *r, stanza *st)
 {
 	muc_occupant *from = room_occupant_by_real(r, st->from.full), *to;
@@ -333,9 +354,8 @@ void message_to_occupant(muc_service *s, muc_room *r, stanza *st)
 			   "Recipient not in room", r->jid);
 		return;
 	}
-	if (!perm_private_message(r, from)) {
-		send_error(s, st, "cancel", "policy-violation",
-			   "Private messages are restricted", r->jid);
+	if (!perm_private_message(r, from, to)) {
+		refuse_pm(s, r, st, from);
 		return;
 	}
 	strip_muc_elements(s, st->x);

@@ -99,14 +99,60 @@ int room_may_set_role(muc_room *r, const char *actor, muc_occupant *o,
 	return MUC_OK;
 }
 
-/* §7.5: who may send a private message, by the room's policy. */
-bool perm_private_message(const muc_room *r, const muc_occupant *from)
+static const char *const pm_names[] = {"visitor", "participant",
+				       "moderator", "affiliated", "none"};
+
+const char *pm_policy_name(pm_policy p)
 {
+	return pm_names[p <= PM_NONE ? p : PM_NONE];
+}
+
+bool pm_policy_parse(const char *v, pm_policy *out)
+{
+	static const struct {
+		const char *alias;
+		pm_policy p;
+	} aliases[] = {
+		{"anyone", PM_VISITOR},       {"everyone", PM_VISITOR},
+		{"participants", PM_PARTICIPANT}, {"moderators", PM_MODERATOR},
+		{"members", PM_AFFILIATED},
+	};
+	size_t i;
+	for (i = 0; i <= PM_NONE; i++)
+		if (strcmp(v, pm_names[i]) == 0) {
+			*out = (pm_policy)i;
+			return true;
+		}
+	for (i = 0; i < sizeof aliases / sizeof *aliases; i++)
+		if (strcmp(v, aliases[i].alias) == 0) {
+			*out = aliases[i].p;
+			return true;
+		}
+	return false;
+}
+
+/* §7.5 with the room's policy, as Prosody 13 decides it: to oneself always;
+ * to and from moderators where allowed; else by the sender's role, or its
+ * affiliation. */
+bool perm_private_message(const muc_room *r, const muc_occupant *from,
+			  const muc_occupant *to)
+{
+	if (strcmp(from->bare_jid, to->bare_jid) == 0)
+		return true;
+	if (r->cfg.allow_modpm && (from->role == MUC_ROLE_MODERATOR ||
+				   to->role == MUC_ROLE_MODERATOR))
+		return true;
 	switch (r->cfg.allow_pm) {
-	case 0: return true;
-	case 1: return from->role >= MUC_ROLE_PARTICIPANT;
-	case 2: return from->role == MUC_ROLE_MODERATOR;
-	default: return false;
+	case PM_NONE:
+		return false;
+	case PM_AFFILIATED:
+		return affil_get(r, from->bare_jid) != MUC_AFFIL_NONE;
+	case PM_MODERATOR:
+		return from->role >= MUC_ROLE_MODERATOR;
+	case PM_PARTICIPANT:
+		return from->role >= MUC_ROLE_PARTICIPANT;
+	default:
+		return from->role >= MUC_ROLE_VISITOR;
 	}
 }
 

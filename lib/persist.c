@@ -9,9 +9,6 @@
 
 #define NS_ROOM_STATE "urn:xmpp:libmuc:room:1"
 
-static const char *const pm_policy[] = {"anyone", "participants",
-					"moderators", "none"};
-
 static void option(buf *b, const char *name, const char *value)
 {
 	buf_puts(b, "<option");
@@ -52,7 +49,8 @@ static void write_state(buf *b, const muc_room *r)
 	option(b, "moderated", c->moderated ? "1" : "0");
 	option(b, "change_subject", c->change_subject ? "1" : "0");
 	option(b, "whois", c->whois == WHOIS_ANYONE ? "anyone" : "moderators");
-	option(b, "allow_pm", pm_policy[c->allow_pm & 3]);
+	option(b, "allow_pm", pm_policy_name(c->allow_pm));
+	option(b, "allow_modpm", c->allow_modpm ? "1" : "0");
 	option_int(b, "max_users", c->max_users);
 	option_int(b, "history_length", c->history_length);
 	option_int(b, "default_history", c->default_history);
@@ -207,6 +205,7 @@ static int apply_option(const muc_mem *m, room_config *c, const char *name,
 		{"allow_member_invites", &c->allow_member_invites},
 		{"moderated", &c->moderated},
 		{"change_subject", &c->change_subject},
+		{"allow_modpm", &c->allow_modpm},
 	};
 	struct {
 		const char *name;
@@ -239,14 +238,8 @@ static int apply_option(const muc_mem *m, room_config *c, const char *name,
 		c->whois = v[0] == 'a' ? WHOIS_ANYONE : WHOIS_MODERATORS;
 		return MUC_OK;
 	}
-	if (strcmp(name, "allow_pm") == 0) {
-		for (i = 0; i < 4; i++)
-			if (strcmp(v, pm_policy[i]) == 0) {
-				c->allow_pm = (int)i;
-				return MUC_OK;
-			}
-		return MUC_ERR_PARSE;
-	}
+	if (strcmp(name, "allow_pm") == 0)
+		return pm_policy_parse(v, &c->allow_pm) ? MUC_OK : MUC_ERR_PARSE;
 	if (strcmp(name, "presence_broadcast") == 0) {
 		unsigned mask = 0;
 		char word[16];

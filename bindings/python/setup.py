@@ -1,0 +1,16 @@
+"""The cffi extension is declared here; everything else is in pyproject.toml."""
+from setuptools import setup
+from setuptools.command.build_ext import build_ext
+
+
+class build_ext_always(build_ext):
+    """Always relink: where libmuc lives (and so the run-time path baked into
+    the extension) can change between builds while the sources do not."""
+
+    def finalize_options(self) -> None:
+        super().finalize_options()
+        self.force = True
+
+
+setup(cffi_modules=["libmuc_build.py:ffibuilder"],
+      cmdclass={"build_ext": build_ext_always})
