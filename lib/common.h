@@ -180,6 +180,13 @@ struct muc_service {
 	int status;     /* first error of the current feed (deliver, nomem) */
 };
 
+/* ---- Submitted data forms (dataform.c) ---------------------------------- */
+
+/* The field with that var, or NULL. */
+const xnode *form_field(const xnode *form, const char *var);
+/* The text of its first <value/> ("" when empty), or NULL when absent. */
+const char *form_value(const xnode *form, const char *var);
+
 /* ---- Output (out.c) ----------------------------------------------------- */
 
 /* A stanza serialized once, sent to many: everything after the 'to'

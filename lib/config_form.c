@@ -195,25 +195,6 @@ xnode *config_form(muc_room *r)
 	return x;
 }
 
-/* A submitted field's values. */
-static const xnode *find_field(const xnode *form, const char *var)
-{
-	const xnode *f;
-	for (f = xnode_child(form, "field", NULL); f;
-	     f = xnode_next(f, "field", NULL)) {
-		const char *v = xnode_attr(f, "var");
-		if (v && strcmp(v, var) == 0)
-			return f;
-	}
-	return NULL;
-}
-
-static const char *field_value(const xnode *form, const char *var)
-{
-	const xnode *f = find_field(form, var);
-	return f ? xnode_child_text(f, "value", NULL) : NULL;
-}
-
 /* XEP-0004 booleans: 1/true, 0/false. -1 when invalid. */
 static int parse_bool(const char *v)
 {
@@ -294,34 +275,34 @@ static bool read_form(muc_room *r, const xnode *form, change_set *cs)
 	const xnode *f;
 	const char *v;
 	set_bool(&n->persistent,
-		 field_value(form, "muc#roomconfig_persistentroom"),
+		 form_value(form, "muc#roomconfig_persistentroom"),
 		 &cs->changed);
-	set_bool(&public_, field_value(form, "muc#roomconfig_publicroom"),
+	set_bool(&public_, form_value(form, "muc#roomconfig_publicroom"),
 		 &cs->changed);
 	n->public_ = public_;
 	set_bool(&n->members_only,
-		 field_value(form, "muc#roomconfig_membersonly"),
+		 form_value(form, "muc#roomconfig_membersonly"),
 		 &cs->changed);
 	set_bool(&n->allow_member_invites,
-		 field_value(form, VAR_MEMBER_INVITES), &cs->changed);
+		 form_value(form, VAR_MEMBER_INVITES), &cs->changed);
 	set_bool(&n->change_subject,
-		 field_value(form, "muc#roomconfig_changesubject"),
+		 form_value(form, "muc#roomconfig_changesubject"),
 		 &cs->changed);
 	set_bool(&n->moderated,
-		 field_value(form, "muc#roomconfig_moderatedroom"),
+		 form_value(form, "muc#roomconfig_moderatedroom"),
 		 &cs->changed);
-	if (!set_text(m, &n->name, field_value(form, "muc#roomconfig_roomname"),
+	if (!set_text(m, &n->name, form_value(form, "muc#roomconfig_roomname"),
 		      &cs->changed) ||
 	    !set_text(m, &n->description,
-		      field_value(form, "muc#roomconfig_roomdesc"),
+		      form_value(form, "muc#roomconfig_roomdesc"),
 		      &cs->changed) ||
-	    !set_text(m, &n->language, field_value(form, "muc#roomconfig_lang"),
+	    !set_text(m, &n->language, form_value(form, "muc#roomconfig_lang"),
 		      &cs->changed) ||
 	    !set_text(m, &n->password,
-		      field_value(form, "muc#roomconfig_roomsecret"),
+		      form_value(form, "muc#roomconfig_roomsecret"),
 		      &cs->changed))
 		return false;
-	v = field_value(form, "muc#roomconfig_whois");
+	v = form_value(form, "muc#roomconfig_whois");
 	if (v) {
 		whois_policy w;
 		if (strcmp(v, "anyone") == 0)
@@ -341,15 +322,15 @@ static bool read_form(muc_room *r, const xnode *form, change_set *cs)
 	}
 	/* As the reference: a submitted history length always counts as a
 	 * change (104), and one that is not a number restores the default. */
-	if (find_field(form, "muc#roomconfig_historylength")) {
+	if (form_field(form, "muc#roomconfig_historylength")) {
 		int k;
-		v = field_value(form, "muc#roomconfig_historylength");
+		v = form_value(form, "muc#roomconfig_historylength");
 		if (!v || !parse_int(v, &k))
 			k = 20;
 		n->history_length = k;
 		cs->changed = true;
 	}
-	v = field_value(form, "muc#roomconfig_defaulthistorymessages");
+	v = form_value(form, "muc#roomconfig_defaulthistorymessages");
 	if (v) {
 		int k;
 		if (!parse_int(v, &k))
@@ -361,7 +342,7 @@ static bool read_form(muc_room *r, const xnode *form, change_set *cs)
 			cs->changed = true;
 		}
 	}
-	f = find_field(form, "muc#roomconfig_presencebroadcast");
+	f = form_field(form, "muc#roomconfig_presencebroadcast");
 	if (f) {
 		unsigned mask = 0;
 		const xnode *val;
@@ -380,7 +361,7 @@ static bool read_form(muc_room *r, const xnode *form, change_set *cs)
 			cs->changed = true;
 		}
 	}
-	v = field_value(form, "muc#roomconfig_allowpm");
+	v = form_value(form, "muc#roomconfig_allowpm");
 	if (v) {
 		pm_policy k;
 		if (pm_policy_parse(v, &k) && k != n->allow_pm) {
@@ -389,9 +370,9 @@ static bool read_form(muc_room *r, const xnode *form, change_set *cs)
 		}
 	}
 	set_bool(&n->allow_modpm,
-		 field_value(form, "{xmpp:prosody.im}muc#allow_modpm"),
+		 form_value(form, "{xmpp:prosody.im}muc#allow_modpm"),
 		 &cs->changed);
-	set_int(&n->max_users, field_value(form, "muc#roomconfig_maxusers"),
+	set_int(&n->max_users, form_value(form, "muc#roomconfig_maxusers"),
 		&cs->changed);
 	cs->members_only_on = n->members_only && !r->cfg.members_only;
 	cs->old_broadcast = r->cfg.presence_broadcast;
@@ -483,7 +464,7 @@ void config_submit(muc_room *r, stanza *st, const xnode *form)
 	}
 	/* An empty submission accepts the defaults (instant room, §10.1.2). */
 	if (xnode_first(form)) {
-		const char *ft = field_value(form, "FORM_TYPE");
+		const char *ft = form_value(form, "FORM_TYPE");
 		if (!ft || strcmp(ft, FORM_ROOMCONFIG) != 0) {
 			send_error(s, st, "cancel", "bad-request",
 				   "Form is not of type room configuration",

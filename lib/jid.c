@@ -142,20 +142,22 @@ char *jid_prep_bare(const muc_mem *m, const char *s, int *err)
 	return r;
 }
 
-int nick_check_strict(const muc_mem *m, const char *nick)
+/* Strict preparation (no unassigned code points), for its verdict only. */
+static int check_strict(const muc_mem *m, const char *s,
+			const Stringprep_profile *profile)
 {
 	char *b;
-	int rc = prep(m, nick, strlen(nick), stringprep_xmpp_resourceprep,
-		      STRINGPREP_NO_UNASSIGNED, &b);
+	int rc = prep(m, s, strlen(s), profile, STRINGPREP_NO_UNASSIGNED, &b);
 	mem_free(m, b);
 	return rc;
 }
 
+int nick_check_strict(const muc_mem *m, const char *nick)
+{
+	return check_strict(m, nick, stringprep_xmpp_resourceprep);
+}
+
 int node_check_strict(const muc_mem *m, const char *node)
 {
-	char *b;
-	int rc = prep(m, node, strlen(node), stringprep_xmpp_nodeprep,
-		      STRINGPREP_NO_UNASSIGNED, &b);
-	mem_free(m, b);
-	return rc;
+	return check_strict(m, node, stringprep_xmpp_nodeprep);
 }

@@ -146,17 +146,14 @@ void send_result(muc_service *s, const stanza *st, const xnode *payload)
 	deliver(s, st->from.full, st->to.full);
 }
 
-void send_error_extra(muc_service *s, const stanza *st, const char *type,
-		      const char *condition, const char *text,
-		      const char *by, const char *code, bool muc_x)
+/* Opens an error reply: <kind to=sender from=original-to type='error'
+ * id=…><error type=… [by=…]> (RFC 6120 §8.3.1). */
+static void begin_error(muc_service *s, const stanza *st, const char *type,
+			const char *by)
 {
-	const char *name = kind_name(st->kind);
-	/* RFC 6120 §8.3.1: never answer an error with an error. */
-	if (st->type && strcmp(st->type, "error") == 0)
-		return;
 	buf_reset(&s->out);
 	buf_putc(&s->out, '<');
-	buf_puts(&s->out, name);
+	buf_puts(&s->out, kind_name(st->kind));
 	buf_attr(&s->out, "to", st->from.full);
 	buf_attr(&s->out, "from", st->to.full);
 	buf_attr(&s->out, "type", "error");
@@ -168,29 +165,54 @@ void send_error_extra(muc_service *s, const stanza *st, const char *type,
 	 * stanza's sender (RFC 6120 §8.3.2). */
 	if (by && strcmp(by, st->to.full) != 0)
 		buf_attr(&s->out, "by", by);
+}
+
+/* <cond xmlns=stanzas/> or, with text, <cond>text</cond>. */
+static void put_condition(buf *b, const char *cond, const char *text)
+{
+	buf_putc(b, '<');
+	buf_puts(b, cond);
+	buf_attr(b, "xmlns", NS_STANZAS);
+	if (!text) {
+		buf_puts(b, "/>");
+		return;
+	}
+	buf_putc(b, '>');
+	buf_puts_escaped(b, text);
+	buf_puts(b, "</");
+	buf_puts(b, cond);
+	buf_putc(b, '>');
+}
+
+static void end_error(muc_service *s, const stanza *st)
+{
+	buf_puts(&s->out, "</");
+	buf_puts(&s->out, kind_name(st->kind));
+	buf_putc(&s->out, '>');
+	deliver(s, st->from.full, st->to.full);
+}
+
+void send_error_extra(muc_service *s, const stanza *st, const char *type,
+		      const char *condition, const char *text,
+		      const char *by, const char *code, bool muc_x)
+{
+	/* RFC 6120 §8.3.1: never answer an error with an error. */
+	if (st->type && strcmp(st->type, "error") == 0)
+		return;
+	begin_error(s, st, type, by);
 	if (code)
 		buf_attr(&s->out, "code", code);
-	buf_puts(&s->out, "><");
-	buf_puts(&s->out, condition);
-	buf_attr(&s->out, "xmlns", NS_STANZAS);
-	buf_puts(&s->out, "/>");
-	if (text) {
-		buf_puts(&s->out, "<text");
-		buf_attr(&s->out, "xmlns", NS_STANZAS);
-		buf_putc(&s->out, '>');
-		buf_puts_escaped(&s->out, text);
-		buf_puts(&s->out, "</text>");
-	}
+	buf_putc(&s->out, '>');
+	put_condition(&s->out, condition, NULL);
+	if (text)
+		put_condition(&s->out, "text", text);
 	buf_puts(&s->out, "</error>");
 	if (muc_x) {
 		buf_puts(&s->out, "<x");
 		buf_attr(&s->out, "xmlns", NS_MUC);
 		buf_puts(&s->out, "/>");
 	}
-	buf_puts(&s->out, "</");
-	buf_puts(&s->out, name);
-	buf_putc(&s->out, '>');
-	deliver(s, st->from.full, st->to.full);
+	end_error(s, st);
 }
 
 void send_error(muc_service *s, const stanza *st, const char *type,
@@ -202,61 +224,28 @@ void send_error(muc_service *s, const stanza *st, const char *type,
 void send_error_gone(muc_service *s, const stanza *st, const char *reason,
 		     const char *uri)
 {
-	const char *name = kind_name(st->kind);
-	buf_reset(&s->out);
-	buf_putc(&s->out, '<');
-	buf_puts(&s->out, name);
-	buf_attr(&s->out, "to", st->from.full);
-	buf_attr(&s->out, "from", st->to.full);
-	buf_attr(&s->out, "type", "error");
-	if (st->id)
-		buf_attr(&s->out, "id", st->id);
-	buf_puts(&s->out, "><error type='cancel'");
-	buf_attr(&s->out, "by", s->domain);
-	buf_puts(&s->out, "><gone");
-	buf_attr(&s->out, "xmlns", NS_STANZAS);
-	if (uri) {
-		buf_putc(&s->out, '>');
-		buf_puts_escaped(&s->out, uri);
-		buf_puts(&s->out, "</gone>");
-	} else {
-		buf_puts(&s->out, "/>");
-	}
-	if (reason) {
-		buf_puts(&s->out, "<text");
-		buf_attr(&s->out, "xmlns", NS_STANZAS);
-		buf_putc(&s->out, '>');
-		buf_puts_escaped(&s->out, reason);
-		buf_puts(&s->out, "</text>");
-	}
-	buf_puts(&s->out, "</error></");
-	buf_puts(&s->out, name);
+	begin_error(s, st, "cancel", s->domain);
 	buf_putc(&s->out, '>');
-	deliver(s, st->from.full, st->to.full);
+	put_condition(&s->out, "gone", uri);
+	if (reason)
+		put_condition(&s->out, "text", reason);
+	buf_puts(&s->out, "</error>");
+	end_error(s, st);
 }
 
 void send_command_denied(muc_service *s, const stanza *st, const char *node,
 			 const char *text)
 {
-	buf_reset(&s->out);
-	buf_puts(&s->out, "<iq");
-	buf_attr(&s->out, "to", st->from.full);
-	buf_attr(&s->out, "from", st->to.full);
-	buf_attr(&s->out, "type", "error");
-	if (st->id)
-		buf_attr(&s->out, "id", st->id);
-	buf_puts(&s->out, "><error type='auth'><forbidden");
-	buf_attr(&s->out, "xmlns", NS_STANZAS);
-	buf_puts(&s->out, "/><text");
-	buf_attr(&s->out, "xmlns", NS_STANZAS);
+	begin_error(s, st, "auth", NULL);
 	buf_putc(&s->out, '>');
-	buf_puts_escaped(&s->out, text);
-	buf_puts(&s->out, "</text></error><command");
+	put_condition(&s->out, "forbidden", NULL);
+	put_condition(&s->out, "text", text);
+	buf_puts(&s->out, "</error><command");
 	buf_attr(&s->out, "xmlns", NS_COMMANDS);
 	buf_attr(&s->out, "node", node);
 	buf_attr(&s->out, "status", "canceled");
 	buf_puts(&s->out, "><note type='error'>");
 	buf_puts_escaped(&s->out, text);
-	buf_puts(&s->out, "</note></command></iq>");
-	deliver(s, st->from.full, st->to.full);
+	buf_puts(&s->out, "</note></command>");
+	end_error(s, st);
 }

@@ -26,18 +26,6 @@ static xnode *register_form(const muc_mem *m)
 	return q;
 }
 
-static const char *form_value(const xnode *x, const char *var)
-{
-	const xnode *f;
-	for (f = xnode_child(x, "field", NULL); f;
-	     f = xnode_next(f, "field", NULL)) {
-		const char *v = xnode_attr(f, "var");
-		if (v && strcmp(v, var) == 0)
-			return xnode_child_text(f, "value", NULL);
-	}
-	return NULL;
-}
-
 static void submit(muc_service *s, muc_room *r, stanza *st, const xnode *q,
 		   muc_affiliation a, const affil_entry *e)
 {

@@ -8,18 +8,6 @@
 
 #define FORM_REQUEST "http://jabber.org/protocol/muc#request"
 
-static const char *form_value(const xnode *x, const char *var)
-{
-	const xnode *f;
-	for (f = xnode_child(x, "field", NULL); f;
-	     f = xnode_next(f, "field", NULL)) {
-		const char *v = xnode_attr(f, "var");
-		if (v && strcmp(v, var) == 0)
-			return xnode_child_text(f, "value", NULL);
-	}
-	return NULL;
-}
-
 bool is_request_form(const xnode *msg)
 {
 	const xnode *x = xnode_child(msg, "x", NS_DATA);
