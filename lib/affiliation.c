@@ -50,17 +50,21 @@ muc_affiliation affil_get(const muc_room *r, const char *j)
 
 affil_entry *affil_by_reserved_nick(const muc_room *r, const char *nick)
 {
-	affil_entry *e;
-	for (e = r->affil_first; e; e = e->next)
-		if (e->nick && strcmp(e->nick, nick) == 0)
-			return e;
-	return NULL;
+	return strmap_get(&r->affil_by_nick, nick);
+}
+
+/* Drops e's reserved nick from the nick index (if it is e's there). */
+static void unindex_nick(muc_room *r, affil_entry *e)
+{
+	if (e->nick && strmap_get(&r->affil_by_nick, e->nick) == e)
+		strmap_del(&r->affil_by_nick, e->nick);
 }
 
 static void affil_unlink(muc_room *r, affil_entry *e)
 {
 	const muc_mem *m = &r->svc->mem;
 	strmap_del(&r->affil_by_jid, e->jid);
+	unindex_nick(r, e);
 	if (e->prev)
 		e->prev->next = e->next;
 	else
@@ -112,10 +116,17 @@ int affil_store(muc_room *r, const char *bare, muc_affiliation a,
 		r->affil_last = e;
 	}
 	e->affiliation = a;
-	if (!replace_str(m, &e->reason,
-			 a == MUC_AFFIL_OUTCAST ? reason : NULL) ||
-	    (!keep_nick && !replace_str(m, &e->nick, nick)))
+	if (!replace_str(m, &e->reason, a == MUC_AFFIL_OUTCAST ? reason : NULL))
 		return MUC_ERR_NOMEM;
+	if (keep_nick)
+		return MUC_OK;
+	unindex_nick(r, e);
+	if (!replace_str(m, &e->nick, nick) ||
+	    (e->nick && !strmap_put(&r->affil_by_nick, e->nick, e))) {
+		mem_free(m, e->nick);
+		e->nick = NULL;
+		return MUC_ERR_NOMEM;
+	}
 	return MUC_OK;
 }
 

@@ -134,6 +134,7 @@ struct muc_room {
 	muc_occupant *first, *last;
 	size_t noccupants;
 	strmap affil_by_jid; /* jid -> affil_entry */
+	strmap affil_by_nick; /* reserved nick -> affil_entry */
 	affil_entry *affil_first, *affil_last;
 	char *subject;       /* NULL: never set */
 	char *subject_from;  /* occupant JID that set it, or NULL */

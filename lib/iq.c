@@ -2,6 +2,7 @@
  * occupant (forwarded between occupants, §7.5, and XEP-0410 self-ping),
  * and to the service itself (disco, the destroy ad-hoc command). */
 #include "common.h"
+#include "sha256.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,43 +49,87 @@ void iq_to_room(muc_service *s, muc_room *r, stanza *st)
 		send_error(s, st, "cancel", "service-unavailable", NULL, NULL);
 }
 
-/* Ids of forwarded requests carry the requester so that the answer can
- * find its way back without state: hex(requester) '.' original id. */
-static bool encode_id(buf *b, const char *requester, const char *id)
+/* A forwarded request's id carries what routes its answer back without
+ * state, as the reference builds it: base64 of the target session's JID,
+ * the original id, and 8 bytes of an HMAC of the requester's JID keyed
+ * with the room's secret (so the target never learns the requester). */
+static bool encode_id(muc_room *r, buf *b, const char *target,
+		      const char *id, const char *requester)
 {
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p;
-	for (p = (const unsigned char *)requester; *p; p++) {
-		buf_putc(b, hex[*p >> 4]);
-		buf_putc(b, hex[*p & 15]);
+	unsigned char mac[32];
+	size_t lt = strlen(target), li = strlen(id ? id : ""), n;
+	unsigned char *raw;
+	char *out;
+	hmac_sha256(r->oid_salt, strlen(r->oid_salt), requester,
+		    strlen(requester), mac);
+	n = lt + 1 + li + 1 + 8;
+	raw = mem_alloc(&r->svc->mem, n);
+	out = mem_alloc(&r->svc->mem, (n + 2) / 3 * 4 + 1);
+	if (!raw || !out) {
+		mem_free(&r->svc->mem, raw);
+		mem_free(&r->svc->mem, out);
+		return false;
 	}
-	buf_putc(b, '.');
-	buf_puts(b, id ? id : "");
+	memcpy(raw, target, lt);
+	raw[lt] = 0;
+	memcpy(raw + lt + 1, id ? id : "", li);
+	raw[lt + 1 + li] = 0;
+	memcpy(raw + lt + 2 + li, mac, 8);
+	base64_encode(raw, n, out);
+	buf_puts(b, out);
+	mem_free(&r->svc->mem, raw);
+	mem_free(&r->svc->mem, out);
 	return buf_ok(b);
 }
 
-static int hexval(char c)
+/* Routes an answer back: finds the requester's session among the sessions
+ * of the occupant it is addressed to. */
+static void route_answer(muc_service *s, muc_room *r, stanza *st,
+			 muc_occupant *req)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-static bool decode_id(buf *requester, const char *id, const char **orig)
-{
-	const char *dot = strchr(id, '.'), *p;
-	if (!dot || (dot - id) % 2)
-		return false;
-	for (p = id; p < dot; p += 2) {
-		int hi = hexval(p[0]), lo = hexval(p[1]);
-		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
-			return false;
-		buf_putc(requester, (char)(hi * 16 + lo));
+	size_t n = strlen(st->id);
+	unsigned char *raw = mem_alloc(&s->mem, n / 4 * 3 + 4);
+	long k = raw ? base64_decode(st->id, n, raw) : -1;
+	const char *target, *orig;
+	size_t lt, lo;
+	muc_occupant *from;
+	session *ss;
+	if (k < 0)
+		goto out;
+	/* target \0 orig \0 8 bytes */
+	target = (const char *)raw;
+	lt = strnlen(target, (size_t)k);
+	if (lt + 1 >= (size_t)k)
+		goto out;
+	orig = target + lt + 1;
+	lo = strnlen(orig, (size_t)k - lt - 1);
+	if (lt + 1 + lo + 1 + 8 != (size_t)k)
+		goto out;
+	{
+		jid t;
+		bool same = false;
+		if (jid_parse(&s->mem, target, &t) == MUC_OK) {
+			same = strcmp(st->from.full, t.full) == 0 ||
+			       strcmp(st->from.full, t.bare) == 0;
+			jid_free(&s->mem, &t);
+		}
+		if (!same)
+			goto out;
 	}
-	*orig = dot + 1;
-	return buf_ok(requester);
+	from = room_occupant_by_real(r, target);
+	if (!from)
+		goto out;
+	for (ss = req->sessions; ss; ss = ss->next) {
+		unsigned char mac[32];
+		hmac_sha256(r->oid_salt, strlen(r->oid_salt), ss->real_jid,
+			    strlen(ss->real_jid), mac);
+		if (memcmp(mac, orig + lo + 1, 8) == 0)
+			break;
+	}
+	if (ss && xnode_set_attr(&s->mem, st->x, "id", orig))
+		send_node(s, st->x, ss->real_jid, from->occupant_jid);
+out:
+	mem_free(&s->mem, raw);
 }
 
 void iq_to_occupant(muc_service *s, muc_room *r, stanza *st)
@@ -95,18 +140,8 @@ void iq_to_occupant(muc_service *s, muc_room *r, stanza *st)
 	buf idb;
 	if (!is_request(st)) {
 		/* An answer to a forwarded request: back to the requester. */
-		const char *orig;
-		muc_occupant *req;
-		if (!from || !st->id)
-			return;
-		buf_init(&idb, &s->mem);
-		if (decode_id(&idb, st->id, &orig) &&
-		    (req = room_occupant_by_real(r, idb.data)) != NULL &&
-		    strcmp(req->nick, st->to.resource) == 0) {
-			xnode_set_attr(&s->mem, st->x, "id", orig);
-			send_node(s, st->x, idb.data, from->occupant_jid);
-		}
-		buf_free(&idb);
+		if (to && st->id)
+			route_answer(s, r, st, to);
 		return;
 	}
 	if (!from) {
@@ -115,18 +150,20 @@ void iq_to_occupant(muc_service *s, muc_room *r, stanza *st)
 			   r->jid);
 		return;
 	}
-	/* XEP-0410: a ping to one's own occupant JID is answered here. */
-	if (from == to && q && strcmp(q->ns, NS_PING) == 0) {
-		send_result(s, st, NULL);
-		return;
-	}
 	if (!to) {
 		send_error(s, st, "cancel", "item-not-found",
 			   "Recipient not in room", r->jid);
 		return;
 	}
+	/* XEP-0410: a ping to one's own occupant JID is answered here. */
+	if (from == to && q && strcmp(q->ns, NS_PING) == 0 &&
+	    strcmp(st->type, "get") == 0) {
+		send_result(s, st, NULL);
+		return;
+	}
 	buf_init(&idb, &s->mem);
-	if (!encode_id(&idb, st->from.full, st->id) ||
+	if (!encode_id(r, &idb, to->sessions->real_jid, st->id,
+		       st->from.full) ||
 	    !xnode_set_attr(&s->mem, st->x, "id", idb.data)) {
 		buf_free(&idb);
 		svc_nomem(s);

@@ -15,6 +15,7 @@ int room_create(muc_service *s, const char *room_jid, muc_room **out)
 	strmap_init(&r->by_nick, &s->mem);
 	strmap_init(&r->by_real, &s->mem);
 	strmap_init(&r->affil_by_jid, &s->mem);
+	strmap_init(&r->affil_by_nick, &s->mem);
 	r->cfg = s->defaults; /* defaults hold no strings */
 	if (!r->jid || !r->oid_salt || !strmap_put(&s->rooms, r->jid, r)) {
 		mem_free(&s->mem, r->jid);
@@ -50,6 +51,7 @@ void room_free(muc_room *r)
 	strmap_free(&r->by_nick);
 	strmap_free(&r->by_real);
 	strmap_free(&r->affil_by_jid);
+	strmap_free(&r->affil_by_nick);
 	config_free(&s->mem, &r->cfg);
 	mem_free(&s->mem, r->subject);
 	mem_free(&s->mem, r->subject_from);

@@ -1,5 +1,6 @@
 #include "sha256.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 static const uint32_t K[64] = {
@@ -149,4 +150,43 @@ void base64_encode(const unsigned char *in, size_t n, char *out)
 		*out++ = '=';
 	}
 	*out = '\0';
+}
+
+static int b64val(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+long base64_decode(const char *in, size_t n, unsigned char *out)
+{
+	size_t i;
+	long k = 0;
+	if (n % 4)
+		return -1;
+	for (i = 0; i < n; i += 4) {
+		int a = b64val(in[i]), b = b64val(in[i + 1]);
+		int c = in[i + 2] == '=' ? 0 : b64val(in[i + 2]);
+		int d = in[i + 3] == '=' ? 0 : b64val(in[i + 3]);
+		bool last = i + 4 == n;
+		if (a < 0 || b < 0 || c < 0 || d < 0 ||
+		    ((in[i + 2] == '=' || in[i + 3] == '=') && !last) ||
+		    (in[i + 2] == '=' && in[i + 3] != '='))
+			return -1;
+		out[k++] = (unsigned char)(a << 2 | b >> 4);
+		if (in[i + 2] != '=')
+			out[k++] = (unsigned char)((b & 15) << 4 | c >> 2);
+		if (in[i + 3] != '=')
+			out[k++] = (unsigned char)((c & 3) << 6 | d);
+	}
+	return k;
 }

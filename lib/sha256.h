@@ -21,5 +21,8 @@ void hmac_sha256(const void *key, size_t klen, const void *msg, size_t mlen,
 		 unsigned char out[32]);
 /* Standard base64 with padding; out needs 4*ceil(n/3)+1 bytes. */
 void base64_encode(const unsigned char *in, size_t n, char *out);
+/* Decodes standard base64 (padding required) into out (capacity n*3/4+3);
+ * returns the length, or -1 when malformed. */
+long base64_decode(const char *in, size_t n, unsigned char *out);
 
 #endif
