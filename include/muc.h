@@ -391,8 +391,12 @@ MUC_API int muc_service_restore_room(muc_service *service, const char *data,
 /*
  * The embedded default store: one file per room in a directory, written
  * atomically (temporary file, fsync, rename, fsync of the directory).
- * Opening creates the directory if needed. Errors: MUC_ERR_INVALID,
- * MUC_ERR_NOMEM, MUC_ERR_IO (with errno kept for the host).
+ * Opening creates the directory if needed and locks it: a second store on
+ * the same directory fails with MUC_ERR_IO (errno EWOULDBLOCK). A room
+ * whose file failed to load is remembered: saving or removing it later
+ * fails with MUC_ERR_IO (errno EEXIST), so the damaged file is never
+ * overwritten. Errors: MUC_ERR_INVALID, MUC_ERR_NOMEM, MUC_ERR_IO (errno
+ * kept for the host).
  */
 typedef struct muc_dir_store muc_dir_store;
 MUC_API int muc_dir_store_open(muc_dir_store **out, const char *path);

@@ -116,7 +116,7 @@ int affil_store(muc_room *r, const char *bare, muc_affiliation a,
 		r->affil_last = e;
 	}
 	e->affiliation = a;
-	if (!replace_str(m, &e->reason, a == MUC_AFFIL_OUTCAST ? reason : NULL))
+	if (!replace_str(m, &e->reason, reason))
 		return MUC_ERR_NOMEM;
 	if (keep_nick)
 		return MUC_OK;

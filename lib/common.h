@@ -105,7 +105,7 @@ typedef struct affil_entry {
 	struct affil_entry *prev, *next; /* order granted */
 	char *jid;                       /* bare JID or domain */
 	muc_affiliation affiliation;
-	char *reason;                    /* kept for outcasts */
+	char *reason;                    /* why it was granted, if said */
 	char *nick;                      /* reserved nickname */
 } affil_entry;
 

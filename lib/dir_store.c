@@ -194,6 +194,31 @@ static int room_jid_of(const char *d, size_t len, char *out, size_t cap)
 
 /* ---- Opening and closing ------------------------------------------------ */
 
+/* Makes a new directory's own entry durable. Best effort: the rooms'
+ * files are synced one by one anyway. */
+static void sync_parent(const char *path)
+{
+	char *copy = strdup(path), *slash;
+	int fd;
+	if (!copy)
+		return;
+	while ((slash = strrchr(copy, '/')) && slash[1] == '\0' && slash != copy)
+		*slash = '\0'; /* "a/b/" -> "a/b" */
+	slash = strrchr(copy, '/');
+	if (!slash)
+		strcpy(copy, ".");
+	else if (slash == copy)
+		copy[1] = '\0'; /* "/x" -> "/" */
+	else
+		*slash = '\0';
+	fd = open(copy, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(copy);
+}
+
 MUC_API int muc_dir_store_open(muc_dir_store **out, const char *path)
 {
 	muc_dir_store *st;
@@ -201,7 +226,9 @@ MUC_API int muc_dir_store_open(muc_dir_store **out, const char *path)
 	if (!out || !path || !*path)
 		return MUC_ERR_INVALID;
 	*out = NULL;
-	if (mkdir(path, 0700) != 0 && errno != EEXIST)
+	if (mkdir(path, 0700) == 0)
+		sync_parent(path);
+	else if (errno != EEXIST)
 		return MUC_ERR_IO;
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
@@ -415,7 +442,7 @@ fail:
 static int load_one(muc_dir_store *st, muc_service *svc, const char *name,
 		    report_fn report, void *ud)
 {
-	char reason[1200], jid[1100];
+	char reason[3300], jid[3100]; /* a room JID: two parts of 1023 */
 	const char *why = reason;
 	size_t len = 0;
 	char *data;
@@ -454,8 +481,12 @@ static int load_one(muc_dir_store *st, muc_service *svc, const char *name,
 			 muc_service_domain(svc));
 		break;
 	case MUC_ERR_CONFLICT:
-		why = "the room exists already";
-		break;
+		/* Loaded twice, or made before loading: the file is fine, and
+		 * the room in the service will be saved over it. */
+		if (report)
+			report(name, "a room of that name is already in the "
+				     "service; file not loaded", ud);
+		return 0;
 	default:
 		why = muc_strerror(rc);
 	}
@@ -463,6 +494,20 @@ bad:
 	if (report)
 		report(name, why, ud);
 	return remember_bad(st, name) ? MUC_ERR_NOMEM : 0;
+}
+
+/* ".NAME.tmp" with NAME one of ours: what an interrupted save leaves. */
+static int is_our_tmp(const char *nm, size_t l)
+{
+	char inner[NAME_MAX + 1];
+	size_t n;
+	if (l < 2 + strlen(TMP_SUFFIX) || l > NAME_MAX ||
+	    strcmp(nm + l - strlen(TMP_SUFFIX), TMP_SUFFIX))
+		return 0;
+	n = l - 1 - strlen(TMP_SUFFIX);
+	memcpy(inner, nm + 1, n);
+	inner[n] = '\0';
+	return our_name(inner);
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -489,8 +534,7 @@ static int list_dir(muc_dir_store *st, char ***names, size_t *count)
 		const char *nm = de->d_name;
 		size_t l = strlen(nm);
 		if (nm[0] == '.') {
-			if (l > strlen(TMP_SUFFIX) &&
-			    !strcmp(nm + l - strlen(TMP_SUFFIX), TMP_SUFFIX))
+			if (is_our_tmp(nm, l))
 				unlinkat(st->dirfd, nm, 0);
 			continue;
 		}

@@ -231,6 +231,24 @@ static void dispatch(muc_service *s, stanza *st)
 		iq_to_room(s, r, st);
 }
 
+/* A component or server stream's stanzas are XMPP stanzas all the same:
+ * their elements in that stream's namespace become jabber:client. */
+static bool normalize_ns(const muc_mem *m, xnode *n, const char *from_ns)
+{
+	xnode *c;
+	if (n->name && strcmp(n->ns, from_ns) == 0) {
+		char *ns = mem_strdup(m, NS_CLIENT);
+		if (!ns)
+			return false;
+		mem_free(m, n->ns);
+		n->ns = ns;
+	}
+	for (c = n->children; c; c = c->next)
+		if (c->name && !normalize_ns(m, c, from_ns))
+			return false;
+	return true;
+}
+
 static int handle(muc_service *s, xnode *x)
 {
 	stanza st;
@@ -243,6 +261,15 @@ static int handle(muc_service *s, xnode *x)
 	    strcmp(x->ns, "jabber:server") != 0) {
 		xnode_free(&s->mem, x);
 		return MUC_ERR_PARSE;
+	}
+	if (strcmp(x->ns, NS_CLIENT) != 0) {
+		char *ns = mem_strdup(&s->mem, x->ns);
+		bool ok = ns && normalize_ns(&s->mem, x, ns);
+		mem_free(&s->mem, ns);
+		if (!ok) {
+			xnode_free(&s->mem, x);
+			return MUC_ERR_NOMEM;
+		}
 	}
 	if (strcmp(x->name, "message") == 0)
 		st.kind = ST_MESSAGE;

@@ -46,7 +46,11 @@ typedef struct app {
 	unsigned backoff;   /* seconds before the next attempt */
 	time_t retry_at;    /* 0: no attempt scheduled */
 	char fatal[512];    /* set: exit with this reason */
+	time_t started;     /* with ids: stanza ids unique across restarts */
 	unsigned long ids;
+	/* what one input stanza caused, sent in one write */
+	char *out;
+	size_t out_len, out_cap;
 } app;
 
 static volatile sig_atomic_t stopping;
@@ -72,6 +76,9 @@ static void say(app *a, muc_log_level level, const char *fmt, ...)
 
 /* ---- libmuc's hooks ------------------------------------------------------ */
 
+/* Output is collected while a stanza is fed and written out in one go
+ * afterwards (flush): the server then reads it in one piece and passes it
+ * on to each client together, as it would from its own MUC module. */
 static int deliver(const muc_stanza_out *st, void *ud)
 {
 	app *a = ud;
@@ -81,8 +88,25 @@ static int deliver(const muc_stanza_out *st, void *ud)
 		return 0;
 	}
 	say(a, MUC_LOG_DEBUG, "out: %s", st->xml);
-	xmpp_send_raw(a->conn, st->xml, st->len);
+	if (a->out_len + st->len + 1 > a->out_cap) {
+		size_t cap = 2 * (a->out_len + st->len + 1);
+		char *p = realloc(a->out, cap);
+		if (!p)
+			return -1;
+		a->out = p;
+		a->out_cap = cap;
+	}
+	memcpy(a->out + a->out_len, st->xml, st->len);
+	a->out_len += st->len;
+	a->out[a->out_len] = '\0'; /* libstrophe 0.12 reads it as a string */
 	return 0;
+}
+
+static void flush(app *a)
+{
+	if (a->out_len && a->online)
+		xmpp_send_raw(a->conn, a->out, a->out_len);
+	a->out_len = 0;
 }
 
 static int64_t clock_ms(void *ud)
@@ -93,15 +117,11 @@ static int64_t clock_ms(void *ud)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Unique across restarts: the start time, then a counter. */
 static size_t make_id(char *buf, size_t cap, void *ud)
 {
-	static time_t started;
 	app *a = ud;
-	int n;
-	if (!started)
-		started = time(NULL);
-	n = snprintf(buf, cap, "mc%lx-%lu", (unsigned long)started, ++a->ids);
+	int n = snprintf(buf, cap, "mc%lx-%lu", (unsigned long)a->started,
+			 ++a->ids);
 	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }
 
@@ -139,17 +159,24 @@ static void report_bad_file(const char *file, const char *reason, void *ud)
 
 /* ---- libstrophe's side ------------------------------------------------- */
 
-/* Stanzas arrive in the component namespace; libmuc speaks jabber:client
- * (the namespace it writes its output in, unqualified). */
-static void to_client_ns(xmpp_stanza_t *st)
+/* Stanzas arrive in the component namespace, and libstrophe's parser
+ * reports xml:lang as a plain 'lang'. libmuc wants jabber:client (the
+ * namespace it writes its output in, unqualified) and the real xml:lang,
+ * which it keeps on presence and uses for a new room's language. */
+static void to_client(xmpp_stanza_t *st)
 {
 	xmpp_stanza_t *c;
 	const char *ns = xmpp_stanza_get_ns(st);
+	const char *lang = xmpp_stanza_get_attribute(st, "lang");
 	if (ns && strcmp(ns, XMPP_NS_COMPONENT) == 0)
 		xmpp_stanza_set_ns(st, XMPP_NS_CLIENT);
+	if (lang) {
+		xmpp_stanza_set_attribute(st, "xml:lang", lang);
+		xmpp_stanza_del_attribute(st, "lang");
+	}
 	for (c = xmpp_stanza_get_children(st); c; c = xmpp_stanza_get_next(c))
 		if (xmpp_stanza_is_tag(c))
-			to_client_ns(c);
+			to_client(c);
 }
 
 static int on_stanza(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
@@ -163,11 +190,12 @@ static int on_stanza(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	if (!name || (strcmp(name, "message") && strcmp(name, "presence") &&
 		      strcmp(name, "iq")))
 		return 1;
-	to_client_ns(st);
+	to_client(st);
 	if (xmpp_stanza_to_text(st, &xml, &len) != XMPP_EOK)
 		return 1;
 	say(a, MUC_LOG_DEBUG, "in: %s", xml);
 	rc = muc_service_feed(a->svc, xml, len);
+	flush(a);
 	if (rc)
 		say(a, MUC_LOG_WARN, "stanza not handled: %s", muc_strerror(rc));
 	xmpp_free(a->ctx, xml);
@@ -203,7 +231,8 @@ static void on_conn(xmpp_conn_t *conn, xmpp_conn_event_t ev, int error,
 		snprintf(a->fatal, sizeof a->fatal,
 			 "cannot connect to %s:%u as %s: %s", a->host, a->port,
 			 a->domain,
-			 error ? strerror(error) : "the server closed the stream");
+			 error > 0 ? strerror(error)
+				   : "connection refused or closed");
 	} else {
 		say(a, MUC_LOG_WARN, "lost the server (%s); retrying in %u s",
 		    error ? strerror(error) : "stream closed", a->backoff);
@@ -211,6 +240,24 @@ static void on_conn(xmpp_conn_t *conn, xmpp_conn_event_t ev, int error,
 		a->backoff = a->backoff * 2 > MAX_BACKOFF ? MAX_BACKOFF
 							 : a->backoff * 2;
 	}
+}
+
+static void ignore_conn(xmpp_conn_t *conn, xmpp_conn_event_t ev, int error,
+			xmpp_stream_error_t *se, void *ud)
+{
+	(void)conn, (void)ev, (void)error, (void)se, (void)ud;
+}
+
+/* libstrophe 0.12.2 (Debian 12) allocates a connection's stream-management
+ * state only in xmpp_connect_client, yet every disconnect reads it: a
+ * component connection crashes when it is refused or closed. A client
+ * connect to the broadcast address fails at once, sends nothing, and
+ * leaves that state allocated; SM itself stays off on a component stream. */
+static void give_sm_state(xmpp_conn_t *conn)
+{
+	xmpp_conn_set_flags(conn, XMPP_CONN_FLAG_DISABLE_SM |
+				  XMPP_CONN_FLAG_DISABLE_TLS);
+	xmpp_connect_client(conn, "255.255.255.255", 9, ignore_conn, NULL);
 }
 
 static int connect_now(app *a)
@@ -365,6 +412,7 @@ int main(int argc, char **argv)
 	a.host = "127.0.0.1";
 	a.port = 5347;
 	a.level = MUC_LOG_WARN;
+	a.started = time(NULL);
 	if (parse_args(&a, argc, argv)) {
 		usage(stderr);
 		return 2;
@@ -382,6 +430,7 @@ int main(int argc, char **argv)
 		a.conn = xmpp_conn_new(a.ctx);
 		xmpp_conn_set_jid(a.conn, a.domain);
 		xmpp_conn_set_pass(a.conn, a.secret);
+		give_sm_state(a.conn);
 		run(&a);
 		xmpp_conn_release(a.conn);
 		xmpp_ctx_free(a.ctx);
@@ -391,6 +440,7 @@ int main(int argc, char **argv)
 	 * only once the file is on disk): closing loses nothing. */
 	muc_service_free(a.svc);
 	muc_dir_store_close(a.store);
+	free(a.out);
 	if (a.fatal[0]) {
 		fprintf(stderr, "muc-component: %s\n", a.fatal);
 		return 1;
