@@ -358,6 +358,15 @@ MUC_API int muc_room_set_affiliation(muc_room *room, const char *actor,
 MUC_API int muc_room_destroy(muc_room *room, const char *reason,
 			     const char *alt_jid, const char *password);
 
+/*
+ * Removes every occupant of every room, as when the service shuts down
+ * (XEP-0045 status 332): each gets an unavailable presence with 332.
+ * Temporary rooms then go; persistent ones stay. For a host that stops, or
+ * that lost its connection and cannot know who is still there.
+ * Errors: MUC_ERR_INVALID, MUC_ERR_NOMEM, MUC_ERR_CALLBACK.
+ */
+MUC_API int muc_service_remove_all_occupants(muc_service *service);
+
 /* ---- Durable state --------------------------------------------------- */
 
 /*

@@ -157,3 +157,28 @@ int muc_room_destroy(muc_room *r, const char *reason, const char *alt_jid,
 	room_destroy(r, reason, alt_jid, password);
 	return s->status;
 }
+
+int muc_service_remove_all_occupants(muc_service *s)
+{
+	muc_room *r, *next;
+	if (!s)
+		return MUC_ERR_INVALID;
+	s->status = MUC_OK;
+	for (r = s->room_first; r; r = next) {
+		pres_status ps;
+		next = r->next;
+		memset(&ps, 0, sizeof ps);
+		ps.codes[ps.ncodes++] = 332;
+		/* everyone goes at once: each is told of itself only */
+		ps.self_only = true;
+		while (r->first) {
+			muc_occupant *o = r->first;
+			ps.prev_role = o->role;
+			o->role = MUC_ROLE_NONE;
+			broadcast_occupant(r, o, &ps);
+			occupant_remove(o);
+		}
+		room_reap_if_empty(r);
+	}
+	return s->status;
+}
