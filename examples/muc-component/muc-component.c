@@ -207,9 +207,16 @@ static void on_conn(xmpp_conn_t *conn, xmpp_conn_event_t ev, int error,
 {
 	app *a = ud;
 	if (ev == XMPP_CONN_CONNECT) {
+		int again = a->ever_online;
 		a->online = a->ever_online = 1;
 		a->backoff = 1;
 		xmpp_handler_add(conn, on_stanza, NULL, NULL, NULL, a);
+		/* Back after losing the server: who is still in the rooms is
+		 * unknown, so everyone is told the rooms were left (332). */
+		if (again) {
+			muc_service_remove_all_occupants(a->svc);
+			flush(a);
+		}
 		say(a, MUC_LOG_INFO, "serving %s through %s:%u", a->domain,
 		    a->host, a->port);
 		return;
@@ -396,8 +403,11 @@ static void run(app *a)
 		}
 	}
 	if (a->online) {
-		/* Close the stream politely and let it flush (2 s at most). */
+		/* Tell occupants the service stops (332), then close the stream
+		 * politely and let it flush (2 s at most). */
 		int i;
+		muc_service_remove_all_occupants(a->svc);
+		flush(a);
 		xmpp_disconnect(a->conn);
 		for (i = 0; i < 20 && !xmpp_conn_is_disconnected(a->conn); i++)
 			xmpp_run_once(a->ctx, 100);
