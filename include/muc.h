@@ -339,9 +339,10 @@ MUC_API int muc_room_foreach_affiliation(muc_room *room,
  * are checked as for a muc#admin request; NULL acts as the service itself,
  * unrestricted). 'reason' may be NULL. Presence updates and notifications go
  * out through the deliver hook exactly as for the equivalent muc#admin iq.
- * Errors: MUC_ERR_INVALID, MUC_ERR_JID, MUC_ERR_NOT_ALLOWED and
- * MUC_ERR_CONFLICT (an owner stepping down as the last owner) — those two
- * only when an actor is given — MUC_ERR_NOMEM, MUC_ERR_CALLBACK.
+ * Errors: MUC_ERR_INVALID, MUC_ERR_JID, MUC_ERR_NOT_ALLOWED (a service
+ * administrator can only be an owner; otherwise only when an actor is
+ * given), MUC_ERR_CONFLICT (an owner stepping down as the last owner, with
+ * an actor), MUC_ERR_NOMEM, MUC_ERR_CALLBACK.
  */
 MUC_API int muc_room_set_affiliation(muc_room *room, const char *actor,
 				     const char *jid,

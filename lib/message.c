@@ -228,6 +228,16 @@ static void invite(muc_service *s, muc_room *r, stanza *st,
 	/* In a semi-anonymous room an invitee who would not be a moderator
 	 * learns the inviter's occupant JID, not the real one. */
 	actor = st->from.full;
+	/* An occupant inviting from another of its sessions is still shown
+	 * by its occupant JID (the reference would show the real JID). */
+	if (!o) {
+		muc_occupant *n;
+		for (n = r->first; n; n = n->next)
+			if (strcmp(n->bare_jid, st->from.bare) == 0) {
+				o = n;
+				break;
+			}
+	}
 	if (o && r->cfg.whois == WHOIS_MODERATORS &&
 	    room_default_role(r, affil_get(r, invitee.full)) !=
 		    MUC_ROLE_MODERATOR)

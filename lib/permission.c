@@ -50,6 +50,12 @@ int room_may_set_affiliation(muc_room *r, const char *actor,
 	affil_entry *te = affil_entry_get(r, bare);
 	char tmp[3 * JID_PART_MAX + 4];
 	const char *actor_bare;
+	/* Service admins are owners of every room; as the reference, they
+	 * cannot be given anything else, whoever asks. */
+	if (a != MUC_AFFIL_OWNER && room_is_service_admin(r, bare)) {
+		set_err(etype, econd, "modify", "not-acceptable");
+		return MUC_ERR_NOT_ALLOWED;
+	}
 	if (!actor)
 		return MUC_OK;
 	actor_bare = bare_of(actor, tmp, sizeof tmp);

@@ -1,4 +1,4 @@
-"""The cffi extension is declared here; everything else is in pyproject.toml."""
+"""The package layout and the cffi extension; the metadata is in pyproject.toml."""
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
@@ -12,5 +12,8 @@ class build_ext_always(build_ext):
         self.force = True
 
 
-setup(cffi_modules=["libmuc_build.py:ffibuilder"],
+setup(package_dir={"": "src"},
+      packages=["libmuc"],
+      package_data={"libmuc": ["py.typed", "_libmuc_cffi.pyi"]},
+      cffi_modules=["libmuc_build.py:ffibuilder"],
       cmdclass={"build_ext": build_ext_always})

@@ -14,6 +14,8 @@ int main(void)
 	srunner_add_suite(sr, make_buf_suite());
 	srunner_add_suite(sr, make_service_suite());
 	srunner_add_suite(sr, make_api_suite());
+	srunner_add_suite(sr, make_permission_suite());
+	srunner_add_suite(sr, make_anonymity_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -11,5 +11,7 @@ Suite *make_strmap_suite(void);
 Suite *make_buf_suite(void);
 Suite *make_service_suite(void);
 Suite *make_api_suite(void);
+Suite *make_permission_suite(void);
+Suite *make_anonymity_suite(void);
 
 #endif
