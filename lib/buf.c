@@ -55,6 +55,11 @@ static bool buf_grow(buf *b, size_t n)
 	return true;
 }
 
+bool buf_reserve(buf *b, size_t n)
+{
+	return buf_grow(b, n);
+}
+
 void buf_put(buf *b, const char *s, size_t n)
 {
 	if (!buf_grow(b, n))

@@ -22,6 +22,8 @@ void buf_init(buf *b, const muc_mem *mem);
 void buf_free(buf *b);
 void buf_reset(buf *b);
 bool buf_ok(const buf *b);
+/* Makes room for n more bytes (and a NUL); false when that fails. */
+bool buf_reserve(buf *b, size_t n);
 void buf_put(buf *b, const char *s, size_t n);
 void buf_puts(buf *b, const char *s);
 void buf_putc(buf *b, char c);

@@ -53,7 +53,6 @@ void history_add(muc_room *r, const xnode *msg)
 	history_entry *e;
 	xnode *d;
 	char stamp[32];
-	buf tmp;
 	if (!is_historic(msg) || r->cfg.history_length <= 0)
 		return;
 	e = mem_calloc(&s->mem, sizeof *e);
@@ -73,10 +72,7 @@ void history_add(muc_room *r, const xnode *msg)
 		svc_nomem(s);
 		return;
 	}
-	buf_init(&tmp, &s->mem);
-	xnode_write(&tmp, e->stanza, NS_CLIENT);
-	e->chars = tmp.len + 6; /* the reference counts an empty to='' */
-	buf_free(&tmp);
+	e->chars = 0; /* measured when a joiner asks for maxchars */
 	if (r->hist_last)
 		r->hist_last->next = e;
 	else
@@ -181,6 +177,14 @@ static void send_history(muc_room *r, const char *to, const xnode *muc_x)
 	for (k = r->nhistory; k > 0; k--) {
 		e = rev[k - 1];
 		if (has_chars) {
+			if (!e->chars) {
+				buf tmp;
+				buf_init(&tmp, &s->mem);
+				xnode_write(&tmp, e->stanza, NS_CLIENT);
+				/* the reference counts an empty to='' too */
+				e->chars = tmp.len + 6;
+				buf_free(&tmp);
+			}
 			chars += e->chars + tolen;
 			if (chars > (size_t)maxchars)
 				break;

@@ -3,6 +3,48 @@
 #include <stringprep.h>
 #include <string.h>
 
+/* The three profiles on pure ASCII, where stringprep reduces to: nodeprep
+ * and nameprep fold case (RFC 3454 B.2), nodeprep prohibits space,
+ * controls and "&'/:<>@ (RFC 6122 App. A), resourceprep prohibits controls
+ * only; nothing is unassigned and NFKC changes nothing. */
+typedef enum ascii_kind { ASCII_NODE, ASCII_NAME, ASCII_RESOURCE } ascii_kind;
+
+static int prep_ascii(const muc_mem *m, const char *s, size_t n,
+		      ascii_kind kind, char **out)
+{
+	char *b = mem_alloc(m, n + 1);
+	size_t i;
+	if (!b)
+		return MUC_ERR_NOMEM;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+		if (c < 0x20 || c == 0x7f) {
+			if (kind != ASCII_NAME)
+				goto bad;
+		} else if (kind == ASCII_NODE && strchr(" \"&'/:<>@", c)) {
+			goto bad;
+		}
+		if (kind != ASCII_RESOURCE && c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		b[i] = c;
+	}
+	b[n] = '\0';
+	*out = b;
+	return MUC_OK;
+bad:
+	mem_free(m, b);
+	return MUC_ERR_JID;
+}
+
+static bool is_ascii(const char *s, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80 || s[i] == '\0')
+			return false;
+	return true;
+}
+
 /* Runs a stringprep profile over n bytes of s into a new string. */
 static int prep(const muc_mem *m, const char *s, size_t n,
 		const Stringprep_profile *profile, Stringprep_profile_flags fl,
@@ -14,6 +56,12 @@ static int prep(const muc_mem *m, const char *s, size_t n,
 	*out = NULL;
 	if (n == 0 || n > JID_PART_MAX)
 		return MUC_ERR_JID;
+	if (is_ascii(s, n))
+		return prep_ascii(m, s, n,
+				  profile == stringprep_xmpp_nodeprep ? ASCII_NODE
+				  : profile == stringprep_nameprep    ? ASCII_NAME
+								      : ASCII_RESOURCE,
+				  out);
 	b = mem_alloc(m, cap);
 	if (!b)
 		return MUC_ERR_NOMEM;

@@ -44,10 +44,10 @@ void occupant_id_compute(muc_occupant *o)
 
 void occupant_id_write(buf *b, const muc_occupant *o)
 {
-	buf_puts(b, "<occupant-id");
-	buf_attr(b, "xmlns", NS_OCCUPANT_ID);
-	buf_attr(b, "id", o->occupant_id);
-	buf_puts(b, "/>");
+	/* base64 needs no escaping */
+	buf_puts(b, "<occupant-id xmlns='" NS_OCCUPANT_ID "' id='");
+	buf_puts(b, o->occupant_id);
+	buf_puts(b, "'/>");
 }
 
 bool occupant_id_stamp(muc_service *s, xnode *st, const muc_occupant *o)

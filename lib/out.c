@@ -82,15 +82,37 @@ void tmpl_free(tmpl *t)
 
 void tmpl_send(muc_service *s, tmpl *t, const char *to)
 {
+	size_t nl, tl = strlen(to);
 	if (!buf_ok(&t->b)) {
 		svc_nomem(s);
 		return;
 	}
 	buf_reset(&s->out);
-	buf_putc(&s->out, '<');
-	buf_puts(&s->out, t->name);
-	buf_attr(&s->out, "to", to);
-	buf_put(&s->out, t->b.data, t->b.len);
+	/* The hot path of every broadcast: one copy of the template after
+	 * the address; JIDs seldom need escaping, so check first. */
+	if (to[strcspn(to, "&<>'\"")] == '\0') {
+		nl = strlen(t->name);
+		if (buf_reserve(&s->out, nl + tl + t->b.len + 8)) {
+			char *p = s->out.data;
+			*p++ = '<';
+			memcpy(p, t->name, nl);
+			p += nl;
+			memcpy(p, " to='", 5);
+			p += 5;
+			memcpy(p, to, tl);
+			p += tl;
+			*p++ = '\'';
+			memcpy(p, t->b.data, t->b.len);
+			p += t->b.len;
+			*p = '\0';
+			s->out.len = (size_t)(p - s->out.data);
+		}
+	} else {
+		buf_putc(&s->out, '<');
+		buf_puts(&s->out, t->name);
+		buf_attr(&s->out, "to", to);
+		buf_put(&s->out, t->b.data, t->b.len);
+	}
 	deliver(s, to, t->from);
 }
 

@@ -19,6 +19,10 @@
 
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t bench_now_ns(void);
+/* CPU time this process has used, in nanoseconds: compared with the wall
+ * clock over the whole run, it tells whether other processes competed
+ * for the CPU (and so inflated the timings). */
+uint64_t bench_cpu_ns(void);
 
 /* ---- Counting allocator ------------------------------------------------ */
 
@@ -64,8 +68,10 @@ typedef struct bench_host {
 
 void bench_sink_init(bench_sink *s, size_t cap);
 void bench_sink_free(bench_sink *s);
-/* The one host write both the library path and the limit path call. */
-void bench_sink_write(bench_sink *s, const char *xml, size_t len);
+/* The one host write both the library path and the limit path call (never
+ * inlined, so that each path pays the same call). */
+__attribute__((noinline)) void bench_sink_write(bench_sink *s,
+						 const char *xml, size_t len);
 void bench_capture_free(bench_capture *c);
 
 /* ---- Driving a service ------------------------------------------------- */
@@ -80,10 +86,18 @@ void bench_feed(muc_service *svc, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Feeds text already formatted. */
 void bench_feed_text(muc_service *svc, const char *xml, size_t len);
-/* 'user' (node of user@localhost/r) creates room_jid as 'nick' and submits
- * the configuration form (persistent or not). */
+/* 'user' (an owner, as user@localhost/r) submits the muc#roomconfig form
+ * with 'fields' (XML <field/>s; NULL: an empty form, the defaults). */
+void bench_configure(muc_service *svc, const char *room_jid,
+		     const char *user, const char *fields);
+/* 'user' creates room_jid as 'nick' and configures it with 'fields'. */
 void bench_create_room(muc_service *svc, const char *room_jid,
-		       const char *user, const char *nick, int persistent);
+		       const char *user, const char *nick, const char *fields);
+#define BENCH_PERSISTENT \
+	"<field var='muc#roomconfig_persistentroom'><value>1</value></field>"
+#define BENCH_HISTORY(n) \
+	"<field var='muc#roomconfig_historylength'><value>" #n \
+	"</value></field>"
 /* user@localhost/r joins room_jid as nick; with payload (may be NULL)
  * inside the presence next to the MUC <x/>. */
 void bench_join(muc_service *svc, const char *room_jid, const char *user,
@@ -98,6 +112,7 @@ typedef struct bench_machine {
 	char cpu[160];
 	char compiler[160];
 	char date[40];
+	char loadavg[64]; /* /proc/loadavg at the start */
 } bench_machine;
 
 void bench_machine_read(bench_machine *m);
@@ -150,9 +165,12 @@ typedef struct rooms_result {
 	double heap_per_occ;
 	double blocks_per_occ;
 	double setup_us_per_room;
-	long routed;              /* timed groupchat messages */
+	long routed;              /* timed groupchat messages per run */
 	double route_ns_per_in;   /* per input stanza (3 outputs) */
 	double route_ns_per_out;
+	double hist_bytes_per_msg; /* memory the kept history grew by */
+	double nohist_ns_per_in;  /* the same with history turned off */
+	double nohist_ns_per_out;
 } rooms_result;
 
 typedef struct payload_result {

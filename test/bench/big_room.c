@@ -224,7 +224,7 @@ void bench_big_room(long n, const bench_options *opt, fanout_result *fo,
 	/* An instant room (default configuration) created by u0, the owner
 	 * (a moderator: it gets the view with real JIDs, the others the
 	 * anonymous one). */
-	bench_create_room(svc, BENCH_ROOM, "u0", "u0", 0);
+	bench_create_room(svc, BENCH_ROOM, "u0", "u0", NULL);
 	join_storm(svc, &h, &al, n, jr);
 	fan_out(svc, &h, n, target, fo);
 	churn(svc, &h, n, target, ch);

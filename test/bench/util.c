@@ -15,6 +15,13 @@ uint64_t bench_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t bench_cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /* ---- Counting allocator ------------------------------------------------ */
 
 #define HDR 16 /* keeps the 16-byte alignment malloc gives */
@@ -240,27 +247,32 @@ void bench_join(muc_service *svc, const char *room_jid, const char *user,
 		   user, room_jid, nick, payload ? payload : "");
 }
 
-void bench_create_room(muc_service *svc, const char *room_jid,
-		       const char *user, const char *nick, int persistent)
+void bench_configure(muc_service *svc, const char *room_jid,
+		    const char *user, const char *fields)
 {
-	bench_join(svc, room_jid, user, nick, NULL);
-	if (persistent)
-		bench_feed(svc,
-			   "<iq from='%s@localhost/r' to='%s' type='set' "
-			   "id='cfg'><query xmlns='http://jabber.org/protocol/"
-			   "muc#owner'><x xmlns='jabber:x:data' type='submit'>"
-			   "<field var='FORM_TYPE'><value>http://jabber.org/"
-			   "protocol/muc#roomconfig</value></field>"
-			   "<field var='muc#roomconfig_persistentroom'>"
-			   "<value>1</value></field></x></query></iq>",
-			   user, room_jid);
-	else
+	if (!fields) {
 		bench_feed(svc,
 			   "<iq from='%s@localhost/r' to='%s' type='set' "
 			   "id='cfg'><query xmlns='http://jabber.org/protocol/"
 			   "muc#owner'><x xmlns='jabber:x:data' "
 			   "type='submit'/></query></iq>",
 			   user, room_jid);
+		return;
+	}
+	bench_feed(svc,
+		   "<iq from='%s@localhost/r' to='%s' type='set' id='cfg'>"
+		   "<query xmlns='http://jabber.org/protocol/muc#owner'>"
+		   "<x xmlns='jabber:x:data' type='submit'>"
+		   "<field var='FORM_TYPE'><value>http://jabber.org/protocol/"
+		   "muc#roomconfig</value></field>%s</x></query></iq>",
+		   user, room_jid, fields);
+}
+
+void bench_create_room(muc_service *svc, const char *room_jid,
+		       const char *user, const char *nick, const char *fields)
+{
+	bench_join(svc, room_jid, user, nick, NULL);
+	bench_configure(svc, room_jid, user, fields);
 }
 
 size_t bench_occupants(muc_service *svc, const char *room_jid)
@@ -305,6 +317,18 @@ void bench_machine_read(bench_machine *m)
 #else
 	strcpy(m->compiler, "unknown");
 #endif
+	strcpy(m->loadavg, "unknown");
+	f = fopen("/proc/loadavg", "r");
+	if (f && fgets(line, sizeof line, f)) {
+		char *sp = strchr(line, ' ');
+		/* the 1, 5 and 15 minute averages */
+		if (sp && (sp = strchr(sp + 1, ' ')) &&
+		    (sp = strchr(sp + 1, ' ')))
+			*sp = '\0';
+		snprintf(m->loadavg, sizeof m->loadavg, "%.63s", line);
+	}
+	if (f)
+		fclose(f);
 	gmtime_r(&t, &tm);
 	strftime(m->date, sizeof m->date, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
