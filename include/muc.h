@@ -11,6 +11,10 @@
  * Threads: one muc_service may be used by one thread at a time; separate
  * services need no locking.
  *
+ * Re-entry: hooks (deliver, clock, id, log, store) and foreach callbacks
+ * must not call into the same service, and must return normally (no
+ * longjmp out of them): queue what they want to do for after the call.
+ *
  * Conventions used in every comment below:
  *   - "borrowed": the library reads the pointer only during the call (or, for
  *     results, the pointer stays valid until the stated event); nobody frees.
@@ -70,7 +74,7 @@ typedef enum muc_error {
 	MUC_ERR_NOT_ALLOWED = -6,  /* the actor may not do this */
 	MUC_ERR_CONFLICT = -7,     /* e.g. removing the last owner */
 	MUC_ERR_JID = -8,          /* a JID or nickname fails stringprep */
-	MUC_ERR_CALLBACK = -9,     /* the deliver hook returned an error */
+	MUC_ERR_CALLBACK = -9,     /* a host hook (deliver, store) failed */
 	MUC_ERR_NOT_FOR_US = -10,  /* stanza's 'to' is not this service */
 	MUC_ERR_IO = -11           /* a file operation failed (dir store) */
 } muc_error;
@@ -243,6 +247,9 @@ MUC_API const char *muc_service_domain(const muc_service *service);
  * Errors: MUC_ERR_INVALID, MUC_ERR_JID, MUC_ERR_NOMEM.
  */
 MUC_API int muc_service_add_admin(muc_service *service, const char *jid);
+/* Takes the rights back. Errors: MUC_ERR_INVALID, MUC_ERR_JID,
+ * MUC_ERR_NOT_FOUND (not an administrator). */
+MUC_API int muc_service_remove_admin(muc_service *service, const char *jid);
 
 /*
  * Feeds one stanza as UTF-8 XML text (borrowed; need not be NUL-terminated).

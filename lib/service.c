@@ -135,6 +135,27 @@ int muc_service_add_admin(muc_service *s, const char *j)
 	return MUC_OK;
 }
 
+int muc_service_remove_admin(muc_service *s, const char *j)
+{
+	char *bare;
+	size_t i;
+	int rc;
+	if (!s || !j)
+		return MUC_ERR_INVALID;
+	bare = jid_prep_bare(&s->mem, j, &rc);
+	if (!bare)
+		return rc;
+	for (i = 0; i < s->nadmins; i++)
+		if (strcmp(s->admins[i], bare) == 0)
+			break;
+	mem_free(&s->mem, bare);
+	if (i == s->nadmins)
+		return MUC_ERR_NOT_FOUND;
+	mem_free(&s->mem, s->admins[i]);
+	s->admins[i] = s->admins[--s->nadmins];
+	return MUC_OK;
+}
+
 static void stanza_free(muc_service *s, stanza *st)
 {
 	jid_free(&s->mem, &st->from);

@@ -23,7 +23,7 @@ const char *muc_strerror(int code)
 	case MUC_ERR_NOT_ALLOWED: return "not allowed";
 	case MUC_ERR_CONFLICT: return "conflict (e.g. the last owner)";
 	case MUC_ERR_JID: return "malformed JID or nickname";
-	case MUC_ERR_CALLBACK: return "the deliver hook failed";
+	case MUC_ERR_CALLBACK: return "a host hook (deliver or store) failed";
 	case MUC_ERR_NOT_FOR_US: return "stanza is not addressed to this service";
 	case MUC_ERR_IO: return "a file operation failed";
 	default: return "unknown error code";
