@@ -216,11 +216,14 @@ static void admin_set(muc_service *s, muc_room *r, stanza *st,
 		if (rc) {
 			free_ops(s, ops, n);
 			send_error(s, st, err.type, err.cond, NULL, NULL);
+			room_reap_if_empty(r);
 			return;
 		}
 	}
 	free_ops(s, ops, n);
 	send_result(s, st, NULL);
+	/* a kick or ban may have emptied a temporary room */
+	room_reap_if_empty(r);
 }
 
 static void list_affiliation(muc_service *s, muc_room *r, stanza *st,

@@ -79,35 +79,45 @@ static void affil_unlink(muc_room *r, affil_entry *e)
 	mem_free(m, e);
 }
 
-static bool replace_str(const muc_mem *m, char **slot, const char *v)
-{
-	char *c = NULL;
-	if (v && !(c = mem_strdup(m, v)))
-		return false;
-	mem_free(m, *slot);
-	*slot = c;
-	return true;
-}
-
 int affil_store(muc_room *r, const char *bare, muc_affiliation a,
 		const char *reason, const char *nick, bool keep_nick)
 {
 	const muc_mem *m = &r->svc->mem;
 	affil_entry *e = affil_entry_get(r, bare);
+	char *new_reason = NULL, *new_nick = NULL;
+	bool fresh = false;
 	if (a == MUC_AFFIL_NONE) {
 		if (e)
 			affil_unlink(r, e);
 		return MUC_OK;
 	}
+	/* Everything that can fail first, so that a failure changes
+	 * nothing (the room stays as it was). */
+	if ((reason && !(new_reason = mem_strdup(m, reason))) ||
+	    (!keep_nick && nick && !(new_nick = mem_strdup(m, nick))))
+		goto nomem;
 	if (!e) {
 		e = mem_calloc(m, sizeof *e);
-		if (!e || !(e->jid = mem_strdup(m, bare)) ||
-		    !strmap_put(&r->affil_by_jid, e->jid, e)) {
-			if (e)
-				mem_free(m, e->jid);
+		if (!e)
+			goto nomem;
+		e->jid = mem_strdup(m, bare);
+		if (!e->jid || !strmap_put(&r->affil_by_jid, e->jid, e)) {
+			mem_free(m, e->jid);
 			mem_free(m, e);
-			return MUC_ERR_NOMEM;
+			goto nomem;
 		}
+		fresh = true;
+	}
+	if (!keep_nick && new_nick &&
+	    !strmap_put(&r->affil_by_nick, new_nick, e)) {
+		if (fresh) {
+			strmap_del(&r->affil_by_jid, e->jid);
+			mem_free(m, e->jid);
+			mem_free(m, e);
+		}
+		goto nomem;
+	}
+	if (fresh) {
 		e->prev = r->affil_last;
 		if (r->affil_last)
 			r->affil_last->next = e;
@@ -116,20 +126,23 @@ int affil_store(muc_room *r, const char *bare, muc_affiliation a,
 		r->affil_last = e;
 	}
 	e->affiliation = a;
-	if (!replace_str(m, &e->reason, reason))
-		return MUC_ERR_NOMEM;
-	if (keep_nick)
-		return MUC_OK;
-	unindex_nick(r, e);
-	if (!replace_str(m, &e->nick, nick) ||
-	    (e->nick && !strmap_put(&r->affil_by_nick, e->nick, e))) {
+	mem_free(m, e->reason);
+	e->reason = new_reason;
+	if (!keep_nick) {
+		if (e->nick && strmap_get(&r->affil_by_nick, e->nick) == e &&
+		    !(new_nick && strcmp(new_nick, e->nick) == 0))
+			strmap_del(&r->affil_by_nick, e->nick);
 		mem_free(m, e->nick);
-		e->nick = NULL;
-		return MUC_ERR_NOMEM;
+		e->nick = new_nick;
+		if (new_nick)
+			strmap_put(&r->affil_by_nick, e->nick, e);
 	}
 	return MUC_OK;
+nomem:
+	mem_free(m, new_reason);
+	mem_free(m, new_nick);
+	return MUC_ERR_NOMEM;
 }
-
 
 static bool covers(const char *entry, muc_affiliation a, const char *bare)
 {
@@ -218,6 +231,10 @@ int room_set_affiliation(muc_room *r, const char *actor, const char *bare,
 		if (!updated || !old_roles) {
 			mem_free(&s->mem, updated);
 			mem_free(&s->mem, old_roles);
+			if (etype)
+				*etype = "wait";
+			if (econd)
+				*econd = "internal-server-error";
 			svc_nomem(s);
 			return MUC_ERR_NOMEM;
 		}

@@ -221,6 +221,10 @@ void send_error_extra(muc_service *s, const stanza *st, const char *type,
 	/* RFC 6120 §8.3.1: never answer an error with an error. */
 	if (st->type && strcmp(st->type, "error") == 0)
 		return;
+	if (!type || !condition) { /* a failure without words: ours */
+		type = "wait";
+		condition = "internal-server-error";
+	}
 	begin_error(s, st, type, by);
 	if (code)
 		buf_attr(&s->out, "code", code);

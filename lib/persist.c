@@ -335,7 +335,7 @@ static int restore_into(muc_room *r, const xnode *x)
 
 int muc_service_restore_room(muc_service *s, const char *data, size_t len)
 {
-	xml_limits lim = {64u * 1024 * 1024, 8};
+	xml_limits lim = {64u * 1024 * 1024, 8, false};
 	xnode *x;
 	jid j;
 	muc_room *r;
@@ -345,10 +345,14 @@ int muc_service_restore_room(muc_service *s, const char *data, size_t len)
 	rc = xml_parse(&s->mem, data, len, &lim, NS_ROOM_STATE, &x);
 	if (rc)
 		return rc == MUC_ERR_NOMEM ? rc : MUC_ERR_PARSE;
-	if (strcmp(x->name, "room") != 0 || strcmp(x->ns, NS_ROOM_STATE) != 0 ||
-	    jid_parse(&s->mem, xnode_attr(x, "jid"), &j) != MUC_OK) {
+	if (strcmp(x->name, "room") != 0 || strcmp(x->ns, NS_ROOM_STATE) != 0) {
 		xnode_free(&s->mem, x);
 		return MUC_ERR_PARSE;
+	}
+	rc = jid_parse(&s->mem, xnode_attr(x, "jid"), &j);
+	if (rc) {
+		xnode_free(&s->mem, x);
+		return rc == MUC_ERR_NOMEM ? rc : MUC_ERR_PARSE;
 	}
 	if (!j.node || j.resource || strcmp(j.domain, s->domain) != 0) {
 		rc = j.node && !j.resource ? MUC_ERR_NOT_FOR_US : MUC_ERR_PARSE;

@@ -5,7 +5,8 @@
 
 #include <string.h>
 
-static void leave_session(muc_room *r, muc_occupant *o, stanza *st);
+static void leave_session(muc_room *r, muc_occupant *o, const char *real,
+			  xnode *stored);
 
 /* RFC 6120 §8.3.3 conditions that mean the client is gone. */
 static bool kickable_condition(const xnode *err, const char **cond)
@@ -69,9 +70,9 @@ bool occupant_kick_for_error(muc_room *r, stanza *st, bool only_kickable)
 	}
 	buf_free(&msg);
 	if (o->sessions->next) {
-		/* Other sessions stay: only this one goes. */
-		xnode_free(&s->mem, p);
-		leave_session(r, o, st);
+		/* Other sessions stay: only this one goes, with the same
+		 * unavailable presence (never the error stanza itself). */
+		leave_session(r, o, st->from.full, p);
 		return true;
 	}
 	occupant_set_session(o, st->from.full, p);
@@ -245,11 +246,12 @@ static void join(muc_service *s, muc_room *r, stanza *st)
 	room_join_history_and_subject(r, st->from.full, muc_x);
 }
 
-/* One session leaves; the occupant goes with its last session. */
-static void leave_session(muc_room *r, muc_occupant *o, stanza *st)
+/* One session (real JID real) leaves with the unavailable presence stored
+ * (owned); the occupant goes with its last session. */
+static void leave_session(muc_room *r, muc_occupant *o, const char *real,
+			  xnode *stored)
 {
 	muc_service *s = r->svc;
-	xnode *stored = presence_for_storage(s, st->x);
 	pres_status ps;
 	memset(&ps, 0, sizeof ps);
 	if (!stored) {
@@ -259,12 +261,18 @@ static void leave_session(muc_room *r, muc_occupant *o, stanza *st)
 	if (o->sessions->next) {
 		/* Other sessions stay: the room sees the occupant with this
 		 * session's item one last time; this session sees itself go. */
-		occupant_set_session(o, st->from.full, stored);
+		if (occupant_set_session(o, real, stored)) {
+			svc_nomem(s);
+			return;
+		}
 		broadcast_occupant(r, o, &ps);
-		occupant_remove_session(o, st->from.full);
+		occupant_remove_session(o, real);
 		return;
 	}
-	occupant_set_session(o, st->from.full, stored);
+	if (occupant_set_session(o, real, stored)) {
+		svc_nomem(s);
+		return;
+	}
 	ps.prev_role = o->role;
 	o->role = MUC_ROLE_NONE;
 	broadcast_occupant(r, o, &ps);
@@ -404,7 +412,8 @@ void presence_to_occupant(muc_service *s, muc_room *r, stanza *st)
 	}
 	if (type && strcmp(type, "unavailable") == 0) {
 		if (o)
-			leave_session(r, o, st);
+			leave_session(r, o, st->from.full,
+				      presence_for_storage(s, st->x));
 		return;
 	}
 	if (type && strcmp(type, "probe") == 0) {

@@ -77,7 +77,7 @@ static void submit(muc_service *s, muc_room *r, stanza *st, const xnode *q,
 		return;
 	}
 	if (!e || !e->nick || strcmp(e->nick, nj.resource) != 0) {
-		const char *et, *ec;
+		const char *et = "wait", *ec = "internal-server-error";
 		if (room_set_affiliation(r, NULL, st->from.bare,
 					 a == MUC_AFFIL_NONE ? MUC_AFFIL_MEMBER
 							     : a,
@@ -128,7 +128,7 @@ void register_iq(muc_service *s, muc_room *r, stanza *st, const xnode *q)
 	}
 	if (xnode_child(q, "remove", NULL)) {
 		/* Deregistering drops membership; higher affiliations stay. */
-		const char *et, *ec;
+		const char *et = "wait", *ec = "internal-server-error";
 		if (room_set_affiliation(r, NULL, st->from.bare,
 					 a == MUC_AFFIL_MEMBER ? MUC_AFFIL_NONE
 							       : a,

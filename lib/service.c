@@ -165,21 +165,30 @@ static void stanza_free(muc_service *s, stanza *st)
 
 /* A 'to' whose resource fails resourceprep is a join with a bad nickname
  * (or a message to one): answer jid-malformed from the address as given. */
-static void reject_bad_to(muc_service *s, stanza *st, const char *raw_to)
+static int reject_bad_to(muc_service *s, stanza *st, const char *raw_to)
 {
 	jid j;
 	const char *slash = strchr(raw_to, '/');
 	char *bare;
+	int rc;
 	if (!slash)
-		return;
+		return MUC_ERR_JID;
 	bare = mem_strndup(&s->mem, raw_to, (size_t)(slash - raw_to));
-	if (bare && jid_parse(&s->mem, bare, &j) == MUC_OK) {
-		st->to.full = (char *)raw_to;
-		send_error(s, st, "modify", "jid-malformed", NULL, j.bare);
-		st->to.full = NULL;
-		jid_free(&s->mem, &j);
-	}
+	if (!bare)
+		return MUC_ERR_NOMEM;
+	rc = jid_parse(&s->mem, bare, &j);
 	mem_free(&s->mem, bare);
+	if (rc)
+		return rc;
+	if (strcmp(j.domain, s->domain) != 0) {
+		jid_free(&s->mem, &j);
+		return MUC_ERR_NOT_FOR_US;
+	}
+	st->to.full = (char *)raw_to;
+	send_error(s, st, "modify", "jid-malformed", NULL, j.bare);
+	st->to.full = NULL;
+	jid_free(&s->mem, &j);
+	return s->status;
 }
 
 /* Room creation restricted to service admins, or to users of the parent
@@ -317,9 +326,9 @@ static int handle(muc_service *s, xnode *x)
 	}
 	rc = jid_parse(&s->mem, to, &st.to);
 	if (rc == MUC_ERR_JID) {
-		reject_bad_to(s, &st, to);
+		rc = reject_bad_to(s, &st, to);
 		stanza_free(s, &st);
-		return s->status ? s->status : MUC_OK;
+		return rc;
 	}
 	if (rc) {
 		stanza_free(s, &st);
@@ -329,7 +338,15 @@ static int handle(muc_service *s, xnode *x)
 		stanza_free(s, &st);
 		return MUC_ERR_NOT_FOR_US;
 	}
-	dispatch(s, &st);
+	if (st.kind == ST_IQ &&
+	    !(st.type && (strcmp(st.type, "get") == 0 ||
+			  strcmp(st.type, "set") == 0 ||
+			  strcmp(st.type, "result") == 0 ||
+			  strcmp(st.type, "error") == 0)))
+		/* RFC 6120 §8.2.3: an iq must have one of these types */
+		send_error(s, &st, "modify", "bad-request", NULL, NULL);
+	else
+		dispatch(s, &st);
 	stanza_free(s, &st);
 	return s->status;
 }

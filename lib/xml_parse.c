@@ -233,6 +233,18 @@ static size_t scan_tag(const char *x, size_t i, size_t len, open_tag *stack,
 	}
 }
 
+bool xml_text_valid(const char *s)
+{
+	size_t n = strlen(s), i = 0;
+	while (i < n) {
+		size_t k = utf8_char((const unsigned char *)s + i, n - i);
+		if (!k)
+			return false;
+		i += k;
+	}
+	return true;
+}
+
 static int prescan(const char *xml, size_t len, unsigned max_depth)
 {
 	open_tag stack[64];
@@ -317,7 +329,9 @@ static int convert(const muc_mem *m, mxml_node_t *e, const ns_scope *scope,
 		const char *av = mxmlElementGetAttrByIndex(e, i, &an);
 		if (strcmp(an, "xmlns") == 0) {
 			ns = av;
-		} else if (strncmp(an, "xmlns:", 6) == 0 && nscopes < 16) {
+		} else if (strncmp(an, "xmlns:", 6) == 0) {
+			if (nscopes == 16 || !an[6] || strchr(an + 6, ':'))
+				return MUC_ERR_PARSE;
 			scopes[nscopes].up = top;
 			scopes[nscopes].prefix = an + 6;
 			scopes[nscopes].prefix_len = strlen(an + 6);
@@ -329,9 +343,9 @@ static int convert(const muc_mem *m, mxml_node_t *e, const ns_scope *scope,
 	elem_ns = ns;
 	if (colon) {
 		const char *uri = lookup_prefix(top, name, (size_t)(colon - name));
-		/* an element with an undeclared prefix is not namespace-
-		 * well-formed XML */
-		if (!uri)
+		/* an element with an undeclared or empty prefix, or an empty
+		 * or prefixed local name, is not namespace-well-formed */
+		if (!uri || colon == name || !colon[1] || strchr(colon + 1, ':'))
 			return MUC_ERR_PARSE;
 		elem_ns = uri;
 		local = colon + 1;
@@ -342,8 +356,19 @@ static int convert(const muc_mem *m, mxml_node_t *e, const ns_scope *scope,
 	for (i = 0; i < count; i++) {
 		const char *an;
 		const char *av = mxmlElementGetAttrByIndex(e, i, &an);
-		if (strcmp(an, "xmlns") == 0 || strncmp(an, "xmlns:", 6) == 0)
+		const char *ac = strchr(an, ':');
+		if (strcmp(an, "xmlns") == 0)
 			continue;
+		/* Prefixed attributes need their prefix declared (xml: is
+		 * predefined); the declarations are kept, so what is written
+		 * back stays well-formed. */
+		if (ac && strncmp(an, "xmlns:", 6) != 0 &&
+		    (ac == an || !ac[1] || strchr(ac + 1, ':') ||
+		     (strncmp(an, "xml:", 4) != 0 && !lim->lenient_prefixes &&
+		      !lookup_prefix(top, an, (size_t)(ac - an))))) {
+			xnode_free(m, n);
+			return MUC_ERR_PARSE;
+		}
 		if (!xnode_set_attr(m, n, an, av ? av : "")) {
 			xnode_free(m, n);
 			return MUC_ERR_NOMEM;

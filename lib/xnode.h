@@ -34,6 +34,9 @@ typedef struct xnode {
 typedef struct xml_limits {
 	size_t max_bytes;
 	unsigned max_depth;
+	bool lenient_prefixes; /* keep undeclared attribute prefixes (for
+				* test scripts' scansion:strict); the
+				* library itself never allows them */
 } xml_limits;
 
 xnode *xnode_new(const muc_mem *m, const char *name, const char *ns);
@@ -79,6 +82,10 @@ size_t xnode_count(const xnode *n);
 
 /* Writes n as XML; parent_ns decides whether xmlns is written. */
 void xnode_write(buf *b, const xnode *n, const char *parent_ns);
+
+/* True when s is text XML can carry: valid UTF-8, no control characters
+ * but tab, newline and carriage return. */
+bool xml_text_valid(const char *s);
 
 /* Parses exactly one element from len bytes of UTF-8 text. The root's
  * default namespace is default_ns. Returns MUC_OK, MUC_ERR_PARSE,

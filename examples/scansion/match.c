@@ -87,7 +87,9 @@ static bool check_attrs(const xnode *e, const xnode *g, bool strict,
 	for (i = 0; i < e->nattrs; i++) {
 		const char *name = e->attrs[i].name, *want = e->attrs[i].value;
 		const char *have;
-		if (stanza_is_scansion_attr(name))
+		/* namespace declarations are not attributes (README) */
+		if (stanza_is_scansion_attr(name) ||
+		    strncmp(name, "xmlns:", 6) == 0)
 			continue;
 		have = xnode_attr(g, name);
 		if (!have) {
@@ -119,7 +121,8 @@ static bool check_attrs(const xnode *e, const xnode *g, bool strict,
 	for (k = 0; k < g->nattrs; k++) {
 		const char *name = g->attrs[k].name;
 		const char *in_e = xnode_attr(e, name);
-		if (in_e && !stanza_is_scansion_attr(name))
+		if ((in_e && !stanza_is_scansion_attr(name)) ||
+		    strncmp(name, "xmlns:", 6) == 0)
 			continue;
 		if (!why)
 			return false;

@@ -5,7 +5,8 @@
 
 /* Scripts and the library's output are small; these only stop a runaway
  * input from exhausting memory or the stack. */
-static const xml_limits limits = {16u * 1024u * 1024u, 256};
+/* Expected stanzas use undeclared prefixes such as scansion:strict. */
+static const xml_limits limits = {16u * 1024u * 1024u, 256, true};
 
 int stanza_parse(const muc_mem *m, const char *xml, size_t len, xnode **out)
 {

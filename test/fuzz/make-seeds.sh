@@ -143,4 +143,10 @@ printf "@<presence to='$R/alba'>$J</presence>\000@$CFG\000C<presence to='$R/carm
 printf "@<presence to='$R/alba'>$J</presence>\000@$CFG\000c<presence to='$R/carm'>$J</presence>\000\303<message to='$R' type='groupchat'><body>hello</body></message>\000" > "$out/hand-failures"
 # an admin list with many items, and a nick change and a PM
 printf "@<presence to='$R/alba'>$J</presence>\000@$CFG\000C<presence to='$R/carm'>$J</presence>\000@<iq type='set' id='a' to='$R'><query xmlns='http://jabber.org/protocol/muc#admin'><item affiliation='member' jid='u1@localhost'/><item affiliation='outcast' jid='u2@localhost'><reason>r</reason></item><item nick='carm' role='visitor'/></query></iq>\000C<presence to='$R/carmen'/>\000C<message to='$R/alba' type='chat'><body>pm</body></message>\000" > "$out/hand-admin"
-echo "make-seeds: $n scenario seeds and 5 hand-written seeds in $out"
+# probes, the occupant limit, a creator's language, two sessions, options
+# (an error bounce from one of two sessions: see regressions/)
+MAX="<iq type='set' id='m' to='$R'><query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE'><value>http://jabber.org/protocol/muc#roomconfig</value></field><field var='muc#roomconfig_maxusers'><value>2</value></field><field var='muc#roomconfig_membersonly'><value>0</value></field><field var='muc#roomconfig_persistentroom'><value>1</value></field></x></query></iq>"
+printf "@<presence to='$R/alba' xml:lang='de'>$J</presence>\000@$MAX\000A<presence to='$R/bruno'>$J</presence>\000B<presence to='$R/bruno'>$J</presence>\000C<presence to='$R/carm'>$J</presence>\000A<presence to='$R/alba' type='probe'/>\000C<presence to='$R/bruno' type='probe'/>\000@<presence to='$R/nobody' type='probe'/>\000X\006.1\000X\007.5\000F<presence to='other@conference.localhost/e'>$J</presence>\000" > "$out/hand-probes-limits"
+# the host stops: everyone removed (C API 'z'), then a fresh join
+printf "@<presence to='$R/alba'>$J</presence>\000@$CFG\000A<presence to='$R/bruno'>$J</presence>\000B<presence to='$R/bruno'>$J</presence>\000Xz.\000@<presence to='$R/alba'>$J</presence>\000" > "$out/hand-remove-all"
+echo "make-seeds: $n scenario seeds and 7 hand-written seeds in $out"

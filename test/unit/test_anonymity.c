@@ -276,7 +276,7 @@ static int check_out(const muc_stanza_out *st, void *ud)
 	{
 		/* strictly well-formed, by the library's own parser */
 		muc_mem m;
-		xml_limits lim = {1u << 20, 64};
+		xml_limits lim = {1u << 20, 64, false};
 		xnode *x = NULL;
 		mem_init(&m, NULL);
 		ck_assert_msg(xml_parse(&m, st->xml, st->len, &lim, NS_CLIENT,

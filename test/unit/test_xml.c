@@ -13,7 +13,7 @@
 
 static counting_alloc ca;
 static muc_mem mem;
-static const xml_limits limits = {4096, 16};
+static const xml_limits limits = {4096, 16, false};
 
 static void setup(void)
 {
@@ -122,11 +122,13 @@ START_TEST(namespaces)
 	ck_assert_str_eq(xnode_first(c)->name, "y");
 	ck_assert_str_eq(xnode_first(c)->ns, "urn:x");
 
-	/* A prefixed element: the local name, the prefix's namespace, and
-	 * no xmlns:p attribute left behind. */
+	/* A prefixed element: the local name and the prefix's namespace;
+	 * the xmlns:p declaration is kept, so that prefixed attributes below
+	 * stay declared when the tree is written out again. */
 	c = xnode_child(n, "foo", "urn:p");
 	ck_assert_ptr_nonnull(c);
-	ck_assert_uint_eq(c->nattrs, 0);
+	ck_assert_uint_eq(c->nattrs, 1);
+	ck_assert_str_eq(xnode_attr(c, "xmlns:p"), "urn:p");
 	ck_assert_str_eq(xnode_first(c)->name, "bar");
 	ck_assert_str_eq(xnode_first(c)->ns, "urn:p");
 	xnode_free(&mem, n);
@@ -316,7 +318,7 @@ END_TEST
 
 START_TEST(depth_limit)
 {
-	const xml_limits lim = {4096, 3};
+	const xml_limits lim = {4096, 3, false};
 	xnode *n = NULL;
 	const char *ok = "<a><b><c/></b></a>";
 	const char *deep1 = "<a><b><c><d/></c></b></a>";
@@ -334,7 +336,7 @@ END_TEST
 
 START_TEST(size_limit)
 {
-	const xml_limits lim = {10, 16};
+	const xml_limits lim = {10, 16, false};
 	xnode *n = NULL;
 	const char *ten = "<a>12345</a>"; /* 12 bytes */
 	ck_assert_int_eq(parse_lim(ten, strlen(ten), &lim, &n),

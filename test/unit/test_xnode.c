@@ -21,7 +21,7 @@ static void teardown(void)
 
 static xnode *parse_ok(const char *xml)
 {
-	static const xml_limits limits = {4096, 16};
+	static const xml_limits limits = {4096, 16, false};
 	xnode *n = NULL;
 	int rc = xml_parse(&mem, xml, strlen(xml), &limits, NS_CLIENT, &n);
 	ck_assert_msg(rc == MUC_OK, "parse of \"%s\": rc %d", xml, rc);
