@@ -143,6 +143,15 @@ $(B)/test-failalloc: $(FAILALLOC_OBJ) $(STLIB)
 failalloc-check: $(B)/test-failalloc
 	$(B)/test-failalloc
 
+HOSTILE_OBJ := $(B)/test/hostile/hostile.o
+$(B)/test-hostile: $(HOSTILE_OBJ) $(STLIB)
+	$(CC) -o $@ $(HOSTILE_OBJ) $(STLIB) $(LDFLAGS_ALL) $(DEP_LIBS)
+
+# Hostile input of every kind: each gets its documented answer.
+.PHONY: hostile-check
+hostile-check: $(B)/test-hostile
+	$(B)/test-hostile
+
 # libFuzzer (clang): arbitrary bytes and stanza sequences into one service.
 FUZZ_SECONDS ?= 60
 FUZZ_B := build/fuzz
@@ -152,10 +161,10 @@ fuzz:
 	@mkdir -p $(FUZZ_B)/corpus
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Iinclude -Ilib $(DEP_CFLAGS) \
 	  -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer \
-	  test/fuzz/fuzz_service.c $(FUZZ_B)/libmuc.a $(DEP_LIBS) -o $(FUZZ_B)/fuzz-service
+	  $(FUZZ_CFLAGS) test/fuzz/fuzz_service.c $(FUZZ_B)/libmuc.a $(DEP_LIBS) -o $(FUZZ_B)/fuzz-service
 	sh test/fuzz/make-seeds.sh $(FUZZ_B)/seeds
 	$(FUZZ_B)/fuzz-service -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-	  $(FUZZ_B)/corpus $(FUZZ_B)/seeds test/fuzz/regressions
+	  -artifact_prefix=$(FUZZ_B)/ $(FUZZ_B)/corpus $(FUZZ_B)/seeds test/fuzz/regressions
 
 # ---- Parts kept in their own folders ---------------------------------------
 # Integration with a real server (issue 5) and the language bindings (issue

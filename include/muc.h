@@ -260,8 +260,10 @@ MUC_API int muc_service_remove_admin(muc_service *service, const char *jid);
  * an XMPP error stanza (that is normal protocol behaviour). Returns
  * MUC_ERR_PARSE for input that is not one well-formed stanza (nothing is
  * sent: RFC 6120 treats that as a stream error, which is the host's
- * business), MUC_ERR_TOO_LARGE, MUC_ERR_NOT_FOR_US, MUC_ERR_NOMEM,
- * MUC_ERR_CALLBACK.
+ * business), MUC_ERR_TOO_LARGE (over MUC_OPT_MAX_STANZA_BYTES or
+ * MUC_OPT_MAX_DEPTH), MUC_ERR_INVALID (no 'from' or 'to'), MUC_ERR_JID
+ * (an address that is not a JID and cannot be answered), MUC_ERR_NOT_FOR_US,
+ * MUC_ERR_NOMEM, MUC_ERR_CALLBACK.
  */
 MUC_API int muc_service_feed(muc_service *service, const char *xml,
 			     size_t len);
@@ -360,8 +362,10 @@ MUC_API int muc_room_set_affiliation(muc_room *room, const char *actor,
  * Destroys the room (XEP-0045 §10.9): each occupant gets an unavailable
  * presence with <destroy/> carrying the optional 'reason', alternative venue
  * 'alt_jid' and its 'password' (each may be NULL). The room pointer is
- * invalid afterwards. Errors: MUC_ERR_INVALID, MUC_ERR_NOMEM,
- * MUC_ERR_CALLBACK (the room is destroyed all the same).
+ * invalid afterwards. Strings must be valid XML text (UTF-8, no control
+ * characters) and alt_jid a JID. Errors: MUC_ERR_INVALID, MUC_ERR_JID
+ * (alt_jid; nothing is done), MUC_ERR_NOMEM, MUC_ERR_CALLBACK (the room is
+ * destroyed all the same).
  */
 MUC_API int muc_room_destroy(muc_room *room, const char *reason,
 			     const char *alt_jid, const char *password);

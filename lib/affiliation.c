@@ -216,7 +216,15 @@ int room_set_affiliation(muc_room *r, const char *actor, const char *bare,
 			room_set_role(r, NULL, o, MUC_ROLE_NONE,
 				      "This nickname is reserved", NULL, NULL);
 	}
-	if (affil_store(r, bare, a, reason, reserve_nick, !set_nick)) {
+	/* All that can fail comes before anything changes. */
+	if (r->noccupants) {
+		updated = mem_alloc(&s->mem, r->noccupants * sizeof *updated);
+		old_roles = mem_alloc(&s->mem, r->noccupants * sizeof *old_roles);
+	}
+	if ((r->noccupants && (!updated || !old_roles)) ||
+	    affil_store(r, bare, a, reason, reserve_nick, !set_nick)) {
+		mem_free(&s->mem, updated);
+		mem_free(&s->mem, old_roles);
 		if (etype)
 			*etype = "wait";
 		if (econd)
@@ -225,20 +233,6 @@ int room_set_affiliation(muc_room *r, const char *actor, const char *bare,
 		return MUC_ERR_NOMEM;
 	}
 	role = room_default_role(r, a);
-	if (r->noccupants) {
-		updated = mem_alloc(&s->mem, r->noccupants * sizeof *updated);
-		old_roles = mem_alloc(&s->mem, r->noccupants * sizeof *old_roles);
-		if (!updated || !old_roles) {
-			mem_free(&s->mem, updated);
-			mem_free(&s->mem, old_roles);
-			if (etype)
-				*etype = "wait";
-			if (econd)
-				*econd = "internal-server-error";
-			svc_nomem(s);
-			return MUC_ERR_NOMEM;
-		}
-	}
 	for (o = r->first; o; o = o->next) {
 		muc_role want = role;
 		if (!covers(bare, a, o->bare_jid))

@@ -131,7 +131,8 @@ int muc_room_set_affiliation(muc_room *r, const char *actor, const char *j,
 	muc_service *s;
 	char *bare;
 	int rc;
-	if (!r || !j || a < MUC_AFFIL_OUTCAST || a > MUC_AFFIL_OWNER)
+	if (!r || !j || a < MUC_AFFIL_OUTCAST || a > MUC_AFFIL_OWNER ||
+	    (reason && !xml_text_valid(reason)))
 		return MUC_ERR_INVALID;
 	s = r->svc;
 	s->status = MUC_OK;
@@ -150,9 +151,17 @@ int muc_room_destroy(muc_room *r, const char *reason, const char *alt_jid,
 		     const char *password)
 {
 	muc_service *s;
-	if (!r)
+	jid alt;
+	if (!r || (reason && !xml_text_valid(reason)) ||
+	    (password && !xml_text_valid(password)))
 		return MUC_ERR_INVALID;
 	s = r->svc;
+	if (alt_jid) {
+		int rc = jid_parse(&s->mem, alt_jid, &alt);
+		if (rc)
+			return rc;
+		jid_free(&s->mem, &alt);
+	}
 	s->status = MUC_OK;
 	room_destroy(r, reason, alt_jid, password);
 	return s->status;
