@@ -230,7 +230,10 @@ typedef enum muc_option {
 	MUC_OPT_DEFAULT_WHOIS_ANYONE, /* [0]: semi-anonymous */
 	MUC_OPT_DEFAULT_CHANGE_SUBJECT, /* [0]: moderators only */
 	MUC_OPT_DEFAULT_HISTORY_LENGTH, /* [20] */
-	MUC_OPT_LOCK_NEW_ROOMS        /* new rooms locked until configured [1] */
+	MUC_OPT_LOCK_NEW_ROOMS,       /* new rooms locked until configured [1] */
+	MUC_OPT_ENFORCE_REGISTERED_NICK /* a user with a registered nick joins
+				       * under it (status 210) and may not
+				       * change it [0] */
 } muc_option;
 
 /* Sets an option. Errors: MUC_ERR_INVALID (unknown option, value out of

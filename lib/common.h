@@ -176,6 +176,7 @@ struct muc_service {
 	int max_history;         /* cap on history_length */
 	int restrict_creation;   /* 0 anyone, 1 admins, 2 parent domain */
 	bool no_lock;            /* new rooms start unlocked */
+	bool enforce_nick;       /* registered nicks are the only ones */
 	buf out;        /* scratch for each outgoing stanza */
 	uint64_t next_id;
 	int status;     /* first error of the current feed (deliver, nomem) */

@@ -52,6 +52,7 @@ int muc_service_set_option(muc_service *s, muc_option opt, long v)
 		break;
 	case MUC_OPT_DEFAULT_CHANGE_SUBJECT: d->change_subject = v; break;
 	case MUC_OPT_LOCK_NEW_ROOMS: s->no_lock = !v; break;
+	case MUC_OPT_ENFORCE_REGISTERED_NICK: s->enforce_nick = v; break;
 	default:
 		return MUC_ERR_INVALID;
 	}

@@ -182,8 +182,25 @@ static void join(muc_service *s, muc_room *r, stanza *st)
 	muc_role role;
 	pres_status ps;
 	xnode *stored;
+	bool forced = false;
 	if (!may_enter(s, r, st, st->to.bare, muc_x))
 		return;
+	/* With enforcement (the reference's enforce_registered_nickname),
+	 * a registered user enters under the registered nick (210). */
+	if (r && s->enforce_nick) {
+		affil_entry *e = affil_entry_get(r, st->from.bare);
+		muc_occupant *holder;
+		if (e && e->nick && strcmp(e->nick, nick) != 0) {
+			holder = room_occupant_by_nick(r, e->nick);
+			if (holder && strcmp(holder->bare_jid, st->from.bare)) {
+				join_error(s, st, r->jid, "cancel", "conflict",
+					   NULL);
+				return;
+			}
+			nick = e->nick;
+			forced = true;
+		}
+	}
 	if (is_new) {
 		const char *pw = xnode_child_text(muc_x, "password", NS_MUC);
 		if (room_create(s, st->to.bare, &r) ||
@@ -240,6 +257,8 @@ static void join(muc_service *s, muc_room *r, stanza *st)
 		ps.codes[ps.ncodes++] = 201;
 	if (r->cfg.whois == WHOIS_ANYONE)
 		ps.self_codes[ps.nself++] = 100;
+	if (forced)
+		ps.self_codes[ps.nself++] = 210;
 	if (!is_new)
 		send_occupant_list(r, st->from.full, NULL);
 	broadcast_occupant(r, o, &ps);
@@ -309,6 +328,14 @@ static void change_nick(muc_service *s, muc_room *r, muc_occupant *o,
 	pres_status ps;
 	if (!nick_acceptable(s, r, st, r->jid))
 		return;
+	if (s->enforce_nick) {
+		affil_entry *e = affil_entry_get(r, st->from.bare);
+		if (e && e->nick && strcmp(e->nick, nick) != 0) {
+			join_error(s, st, r->jid, "cancel", "not-acceptable",
+				   NULL);
+			return;
+		}
+	}
 	dest = room_occupant_by_nick(r, nick);
 	if (dest && strcmp(dest->bare_jid, st->from.bare) != 0) {
 		join_error(s, st, r->jid, "cancel", "conflict", NULL);

@@ -16,6 +16,7 @@ int main(void)
 	srunner_add_suite(sr, make_api_suite());
 	srunner_add_suite(sr, make_permission_suite());
 	srunner_add_suite(sr, make_anonymity_suite());
+	srunner_add_suite(sr, make_options_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

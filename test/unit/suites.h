@@ -13,5 +13,6 @@ Suite *make_service_suite(void);
 Suite *make_api_suite(void);
 Suite *make_permission_suite(void);
 Suite *make_anonymity_suite(void);
+Suite *make_options_suite(void);
 
 #endif
