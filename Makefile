@@ -154,6 +154,10 @@ hostile-check: $(B)/test-hostile
 
 # libFuzzer (clang): arbitrary bytes and stanza sequences into one service.
 FUZZ_SECONDS ?= 60
+# A fixed seed and number of runs make a run repeatable (CI uses them, so
+# that what it checks does not depend on the machine's speed).
+FUZZ_SEED ?= 0
+FUZZ_RUNS ?= -1
 FUZZ_B := build/fuzz
 FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 fuzz:
@@ -163,7 +167,8 @@ fuzz:
 	  -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer \
 	  $(FUZZ_CFLAGS) test/fuzz/fuzz_service.c $(FUZZ_B)/libmuc.a $(DEP_LIBS) -o $(FUZZ_B)/fuzz-service
 	sh test/fuzz/make-seeds.sh $(FUZZ_B)/seeds
-	$(FUZZ_B)/fuzz-service -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	$(FUZZ_B)/fuzz-service -max_total_time=$(FUZZ_SECONDS) -seed=$(FUZZ_SEED) \
+	  -runs=$(FUZZ_RUNS) -print_final_stats=1 \
 	  -artifact_prefix=$(FUZZ_B)/ $(FUZZ_B)/corpus $(FUZZ_B)/seeds test/fuzz/regressions
 
 # ---- Parts kept in their own folders ---------------------------------------

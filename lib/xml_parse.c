@@ -122,6 +122,12 @@ static size_t name_len(const char *x, size_t i, size_t len)
 			x[i] == '.'))
 		return 0;
 	while (j < len && name_char(x[j])) {
+		/* after a prefix's colon, the local name starts afresh */
+		if (x[j] == ':' &&
+		    (j + 1 >= len || !name_char(x[j + 1]) ||
+		     (x[j + 1] >= '0' && x[j + 1] <= '9') || x[j + 1] == '-' ||
+		     x[j + 1] == '.' || x[j + 1] == ':'))
+			return 0;
 		if ((unsigned char)x[j] >= 0x80) {
 			size_t k = utf8_char((const unsigned char *)x + j,
 					     len - j);
