@@ -73,3 +73,4 @@ install-lua: $(LUA_MOD)
 	install -d $(DESTDIR)$(LUA_CMOD_DIR) $(DESTDIR)$(PROSODY_MOD_DIR)
 	install -m 755 $(LUA_MOD) $(DESTDIR)$(LUA_CMOD_DIR)/libmuc.so
 	install -m 644 bindings/prosody/mod_libmuc.lua $(DESTDIR)$(PROSODY_MOD_DIR)/mod_libmuc.lua
+-include bindings/bench/bench.mk
