@@ -192,7 +192,10 @@ static void admin_set(muc_service *s, muc_room *r, stanza *st,
 	}
 	for (i = 0, item = xnode_child(q, "item", NULL); item;
 	     item = xnode_next(item, "item", NULL), i++) {
-		if (resolve(s, r, st->from.full, item, &ops[i], &err)) {
+		int rc = resolve(s, r, st->from.full, item, &ops[i], &err);
+		if (rc) {
+			if (rc == MUC_ERR_NOMEM)
+				svc_nomem(s);
 			send_error(s, st, err.type, err.cond, err.text, NULL);
 			free_ops(s, ops, i + 1);
 			return;

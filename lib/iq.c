@@ -89,7 +89,12 @@ static void route_answer(muc_service *s, muc_room *r, stanza *st,
 {
 	size_t n = strlen(st->id);
 	unsigned char *raw = mem_alloc(&s->mem, n / 4 * 3 + 4);
-	long k = raw ? base64_decode(st->id, n, raw) : -1;
+	long k;
+	if (!raw) {
+		svc_nomem(s);
+		return;
+	}
+	k = base64_decode(st->id, n, raw);
 	const char *target, *orig;
 	size_t lt, lo;
 	muc_occupant *from;

@@ -249,11 +249,10 @@ static void invite(muc_service *s, muc_room *r, stanza *st,
 		buf_init(&why, &s->mem);
 		buf_puts(&why, "Invited by ");
 		buf_puts(&why, actor);
-		if (buf_ok(&why))
-			room_set_affiliation(r, NULL, invitee.bare,
-					     MUC_AFFIL_MEMBER, why.data, NULL,
-					     false, NULL, NULL);
-		else
+		if (!buf_ok(&why) ||
+		    room_set_affiliation(r, NULL, invitee.bare,
+					 MUC_AFFIL_MEMBER, why.data, NULL,
+					 false, NULL, NULL) == MUC_ERR_NOMEM)
 			svc_nomem(s);
 		buf_free(&why);
 	}

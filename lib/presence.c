@@ -100,7 +100,12 @@ static bool nick_acceptable(muc_service *s, muc_room *r, stanza *st,
 	const char *nick = st->to.resource, *c;
 	bool visible = false;
 	affil_entry *reserved;
-	if (nick_check_strict(&s->mem, nick) != MUC_OK) {
+	int rc = nick_check_strict(&s->mem, nick);
+	if (rc == MUC_ERR_NOMEM) {
+		svc_nomem(s); /* our failure, not the client's nick */
+		return false;
+	}
+	if (rc != MUC_OK) {
 		join_error(s, st, room_jid, "modify", "jid-malformed",
 			   "Nickname must pass strict validation");
 		return false;

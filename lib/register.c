@@ -33,6 +33,7 @@ static void submit(muc_service *s, muc_room *r, stanza *st, const xnode *q,
 	const char *ft, *nick;
 	jid nj;
 	char *occ;
+	int rc;
 	muc_occupant *cur;
 	affil_entry *holder;
 	if (!x) {
@@ -47,7 +48,13 @@ static void submit(muc_service *s, muc_room *r, stanza *st, const xnode *q,
 		return;
 	}
 	nick = form_value(x, "muc#register_roomnick");
-	if (!nick || !*nick || nick_check_strict(&s->mem, nick) != MUC_OK) {
+	rc = nick && *nick ? nick_check_strict(&s->mem, nick) : MUC_ERR_JID;
+	if (rc == MUC_ERR_NOMEM) {
+		send_error(s, st, "wait", "internal-server-error", NULL, NULL);
+		svc_nomem(s);
+		return;
+	}
+	if (rc != MUC_OK) {
 		send_error(s, st, "modify", "bad-request", "Invalid Nickname",
 			   NULL);
 		return;

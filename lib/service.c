@@ -226,7 +226,10 @@ static void dispatch(muc_service *s, stanza *st)
 		bool err = st->type && strcmp(st->type, "error") == 0;
 		if (st->kind == ST_PRESENCE && !st->type && st->to.resource &&
 		    xnode_child(st->x, "x", NS_MUC)) {
-			if (node_check_strict(&s->mem, st->to.node) != MUC_OK)
+			int rc = node_check_strict(&s->mem, st->to.node);
+			if (rc == MUC_ERR_NOMEM)
+				svc_nomem(s);
+			else if (rc != MUC_OK)
 				send_error(s, st, "modify", "jid-malformed",
 					   NULL, s->domain);
 			else if (!may_create_room(s, st))
