@@ -289,6 +289,13 @@ static int prescan(const char *xml, size_t len, unsigned max_depth)
 	return (depth == 0 && roots == 1) ? MUC_OK : MUC_ERR_PARSE;
 }
 
+/* A whole string is one XML name (as the pre-scan reads names). */
+static bool valid_name(const char *name)
+{
+	size_t n = strlen(name);
+	return n && name_len(name, 0, n) == n;
+}
+
 /* Namespace prefixes in scope while converting (a stack on the C stack). */
 typedef struct ns_scope {
 	const struct ns_scope *up;
@@ -326,8 +333,9 @@ static int convert(const muc_mem *m, mxml_node_t *e, const ns_scope *scope,
 
 	if (depth > lim->max_depth)
 		return MUC_ERR_TOO_LARGE;
-	/* comments, PIs and DOCTYPEs come out of mxml as elements */
-	if (!name || name[0] == '!' || name[0] == '?' || !*name)
+	/* comments, PIs and DOCTYPEs come out of mxml as elements; and a
+	 * host's tree has seen no pre-scan: every name and text is checked */
+	if (!name || !valid_name(name))
 		return MUC_ERR_PARSE;
 	/* Declarations on this element apply to it and below. */
 	for (i = 0; i < count; i++) {
@@ -363,6 +371,10 @@ static int convert(const muc_mem *m, mxml_node_t *e, const ns_scope *scope,
 		const char *an;
 		const char *av = mxmlElementGetAttrByIndex(e, i, &an);
 		const char *ac = strchr(an, ':');
+		if (!valid_name(an) || (av && !xml_text_valid(av))) {
+			xnode_free(m, n);
+			return MUC_ERR_PARSE;
+		}
 		if (strcmp(an, "xmlns") == 0)
 			continue;
 		/* Prefixed attributes need their prefix declared (xml: is
@@ -392,6 +404,10 @@ static int convert(const muc_mem *m, mxml_node_t *e, const ns_scope *scope,
 			xnode_append(n, k);
 		} else if (t == MXML_OPAQUE) {
 			const char *s = mxmlGetOpaque(c);
+			if (s && !xml_text_valid(s)) {
+				xnode_free(m, n);
+				return MUC_ERR_PARSE;
+			}
 			if (s && *s && !xnode_add_text(m, n, s, strlen(s))) {
 				xnode_free(m, n);
 				return MUC_ERR_NOMEM;
@@ -401,6 +417,10 @@ static int convert(const muc_mem *m, mxml_node_t *e, const ns_scope *scope,
 			 * back the single space mxml kept of each run */
 			int ws = 0;
 			const char *s = mxmlGetText(c, &ws);
+			if (s && !xml_text_valid(s)) {
+				xnode_free(m, n);
+				return MUC_ERR_PARSE;
+			}
 			if ((ws && !xnode_add_text(m, n, " ", 1)) ||
 			    (s && *s && !xnode_add_text(m, n, s, strlen(s)))) {
 				xnode_free(m, n);
