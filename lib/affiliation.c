@@ -161,7 +161,6 @@ static void notify_absent(muc_room *r, const char *bare, muc_affiliation a,
 			  const char *reason, int code)
 {
 	muc_service *s = r->svc;
-	muc_occupant *o;
 	tmpl t;
 	tmpl_init(&t, s, "message", r->jid);
 	buf_puts(&t.b, "><x");
@@ -183,13 +182,7 @@ static void notify_absent(muc_room *r, const char *bare, muc_affiliation a,
 		buf_puts(&t.b, "/>");
 	}
 	buf_puts(&t.b, "</x></message>");
-	for (o = r->first; o; o = o->next) {
-		session *ss;
-		if (!can_see_real_jids(r, o))
-			continue;
-		for (ss = o->sessions; ss; ss = ss->next)
-			tmpl_send(s, &t, ss->real_jid);
-	}
+	tmpl_send_room(r, &t, can_see_real_jids);
 	tmpl_free(&t);
 }
 

@@ -134,13 +134,6 @@ static void build_presence(tmpl *t, const muc_room *r, const muc_occupant *o,
 		   actor_jid);
 }
 
-static void send_to_occupant(muc_service *s, tmpl *t, const muc_occupant *n)
-{
-	const session *ss;
-	for (ss = n->sessions; ss; ss = ss->next)
-		tmpl_send(s, t, ss->real_jid);
-}
-
 /* The three views of one presence, built lazily: with real JIDs (for those
  * who may see them), as the occupant itself sees it (also shown to its
  * other nicknames' sessions of the same bare JID), and anonymous. */
@@ -202,7 +195,7 @@ void broadcast_occupant(muc_room *r, muc_occupant *o, const pres_status *ps)
 	for (n = r->first; n && shown; n = n->next) {
 		if (n == o)
 			continue;
-		send_to_occupant(s, view_for(&v, r, o, n, ps), n);
+		tmpl_send_occupant(s, view_for(&v, r, o, n, ps), n);
 	}
 	views_free(&v);
 	if (ps && ps->hide)
@@ -214,7 +207,7 @@ void broadcast_occupant(muc_room *r, muc_occupant *o, const pres_status *ps)
 		tmpl self;
 		tmpl_init(&self, s, "presence", o->occupant_jid);
 		build_presence(&self, r, o, true, true, ps, false);
-		send_to_occupant(s, &self, o);
+		tmpl_send_occupant(s, &self, o);
 		tmpl_free(&self);
 		return;
 	}
@@ -236,7 +229,7 @@ void send_occupant_to(muc_room *r, muc_occupant *o, muc_occupant *recipient)
 {
 	views v;
 	memset(&v, 0, sizeof v);
-	send_to_occupant(r->svc, view_for(&v, r, o, recipient, NULL),
+	tmpl_send_occupant(r->svc, view_for(&v, r, o, recipient, NULL),
 			 recipient);
 	views_free(&v);
 }

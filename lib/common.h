@@ -182,12 +182,19 @@ struct muc_service {
 	int status;     /* first error of the current feed (deliver, nomem) */
 };
 
-/* ---- Submitted data forms (dataform.c) ---------------------------------- */
+/* ---- Data forms (dataform.c) -------------------------------------------- */
 
 /* The field with that var, or NULL. */
 const xnode *form_field(const xnode *form, const char *var);
 /* The text of its first <value/> ("" when empty), or NULL when absent. */
 const char *form_value(const xnode *form, const char *var);
+/* Builders (each NULL-safe in its first node, so calls can be chained):
+ * <field type label var>[<desc/>], a <value/>, an <option label/>. */
+xnode *form_add_field(const muc_mem *m, xnode *form, const char *var,
+		      const char *type, const char *label, const char *desc);
+bool form_add_value(const muc_mem *m, xnode *field, const char *value);
+bool form_add_option(const muc_mem *m, xnode *field, const char *label,
+		     const char *value);
 
 /* ---- Output (out.c) ----------------------------------------------------- */
 
@@ -202,6 +209,11 @@ typedef struct tmpl {
 void tmpl_init(tmpl *t, muc_service *s, const char *name, const char *from);
 void tmpl_free(tmpl *t);
 void tmpl_send(muc_service *s, tmpl *t, const char *to);
+/* To every session of one occupant. */
+void tmpl_send_occupant(muc_service *s, tmpl *t, const muc_occupant *o);
+/* To every session of every occupant pick accepts (NULL: all). */
+void tmpl_send_room(muc_room *r, tmpl *t,
+		    bool (*pick)(const muc_room *, const muc_occupant *));
 /* Sends an xnode stanza with 'to' and 'from' replaced. */
 void send_node(muc_service *s, const xnode *st, const char *to,
 	       const char *from);

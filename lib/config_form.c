@@ -31,35 +31,18 @@ void config_free(const muc_mem *m, room_config *c)
 	c->name = c->description = c->language = c->password = NULL;
 }
 
-/* Adds <field var type label>[<desc/>]; NULL where nothing goes. */
-static xnode *field(const muc_mem *m, xnode *form, const char *var,
-		    const char *type, const char *label, const char *desc)
-{
-	xnode *f = xnode_add(m, form, "field", NULL);
-	if (!f || (type && !xnode_set_attr(m, f, "type", type)) ||
-	    (label && !xnode_set_attr(m, f, "label", label)) ||
-	    (var && !xnode_set_attr(m, f, "var", var)) ||
-	    (desc && !xnode_add_text_child(m, f, "desc", desc)))
-		return NULL;
-	return f;
-}
-
-static bool value(const muc_mem *m, xnode *f, const char *v)
-{
-	return f && xnode_add_text_child(m, f, "value", v);
-}
-
 static bool fixed(const muc_mem *m, xnode *form, const char *text)
 {
-	return value(m, field(m, form, NULL, "fixed", NULL, NULL), text);
+	return form_add_value(
+	    m, form_add_field(m, form, NULL, "fixed", NULL, NULL), text);
 }
 
 /* A boolean the reference shows only when set. */
 static bool flag(const muc_mem *m, xnode *form, const char *var,
 		 const char *label, const char *desc, bool on)
 {
-	xnode *f = field(m, form, var, "boolean", label, desc);
-	return f && (!on || value(m, f, "1"));
+	xnode *f = form_add_field(m, form, var, "boolean", label, desc);
+	return f && (!on || form_add_value(m, f, "1"));
 }
 
 static bool validate(const muc_mem *m, xnode *f, const char *datatype)
@@ -70,20 +53,13 @@ static bool validate(const muc_mem *m, xnode *f, const char *datatype)
 	return v && xnode_set_attr(m, v, "datatype", datatype);
 }
 
-static bool option(const muc_mem *m, xnode *f, const char *label,
-		   const char *v)
-{
-	xnode *o = f ? xnode_add(m, f, "option", NULL) : NULL;
-	return o && xnode_set_attr(m, o, "label", label) && value(m, o, v);
-}
-
 static bool number_field(const muc_mem *m, xnode *x, const char *var,
 			 const char *label, const char *desc, int n)
 {
 	char num[32];
-	xnode *f = field(m, x, var, "text-single", label, desc);
+	xnode *f = form_add_field(m, x, var, "text-single", label, desc);
 	snprintf(num, sizeof num, "%d", n);
-	return validate(m, f, "xs:integer") && value(m, f, num);
+	return validate(m, f, "xs:integer") && form_add_value(m, f, num);
 }
 
 /* The muc#roomconfig form (§10.2) with the reference's fields, sections,
@@ -96,7 +72,7 @@ xnode *config_form(muc_room *r)
 	xnode *x = xnode_new(m, "x", NS_DATA), *f;
 	bool ok = x != NULL;
 	static const muc_role bc_order[] = {
-		MUC_ROLE_MODERATOR, MUC_ROLE_VISITOR, MUC_ROLE_PARTICIPANT};
+	    MUC_ROLE_MODERATOR, MUC_ROLE_VISITOR, MUC_ROLE_PARTICIPANT};
 	unsigned i;
 	snprintf(title, sizeof title, "Configuration for %s", r->jid);
 	ok = ok && xnode_set_attr(m, x, "type", "form") &&
@@ -104,37 +80,44 @@ xnode *config_form(muc_room *r)
 	     xnode_add_text_child(m, x, "instructions",
 				  "Complete and submit this form to configure "
 				  "the room.") &&
-	     value(m, field(m, x, "FORM_TYPE", "hidden", NULL, NULL),
-		   FORM_ROOMCONFIG) &&
+	     form_add_value(
+		 m, form_add_field(m, x, "FORM_TYPE", "hidden", NULL, NULL),
+		 FORM_ROOMCONFIG) &&
 	     fixed(m, x, "Room information");
-	f = ok ? field(m, x, "muc#roomconfig_roomname", "text-single", "Title",
-		       NULL)
+	f = ok ? form_add_field(m, x, "muc#roomconfig_roomname", "text-single",
+				"Title", NULL)
 	       : NULL;
-	ok = f && (!c->name || value(m, f, c->name));
-	ok = ok && value(m, field(m, x, "muc#roomconfig_roomdesc",
-				  "text-single", "Description",
-				  "A brief description of the room"),
-			 c->description ? c->description : "");
-	f = ok ? field(m, x, "muc#roomconfig_lang", "text-single",
-		       "Language tag for room (e.g. 'en', 'de', 'fr' etc.)",
-		       "Indicate the primary language spoken in this room")
+	ok = f && (!c->name || form_add_value(m, f, c->name));
+	ok = ok &&
+	     form_add_value(m,
+			    form_add_field(m, x, "muc#roomconfig_roomdesc",
+					   "text-single", "Description",
+					   "A brief description of the room"),
+			    c->description ? c->description : "");
+	f = ok ? form_add_field(
+		     m, x, "muc#roomconfig_lang", "text-single",
+		     "Language tag for room (e.g. 'en', 'de', 'fr' etc.)",
+		     "Indicate the primary language spoken in this room")
 	       : NULL;
 	ok = validate(m, f, "xs:language") &&
-	     value(m, f, c->language ? c->language : "");
+	     form_add_value(m, f, c->language ? c->language : "");
 	ok = ok &&
 	     flag(m, x, "muc#roomconfig_persistentroom",
 		  "Persistent (room should remain even when it is empty)",
 		  "Rooms are automatically deleted when they are empty, "
 		  "unless this option is enabled",
 		  c->persistent) &&
-	     value(m, field(m, x, "muc#roomconfig_publicroom", "boolean",
-			    "Include room information in public lists",
-			    "Enable this to allow people to find the room"),
-		   c->public_ ? "1" : "0") &&
+	     form_add_value(
+		 m,
+		 form_add_field(m, x, "muc#roomconfig_publicroom", "boolean",
+				"Include room information in public lists",
+				"Enable this to allow people to find the room"),
+		 c->public_ ? "1" : "0") &&
 	     fixed(m, x, "Access to the room") &&
-	     value(m, field(m, x, "muc#roomconfig_roomsecret", "text-private",
-			    "Password", NULL),
-		   c->password ? c->password : "") &&
+	     form_add_value(m,
+			    form_add_field(m, x, "muc#roomconfig_roomsecret",
+					   "text-private", "Password", NULL),
+			    c->password ? c->password : "") &&
 	     flag(m, x, "muc#roomconfig_membersonly",
 		  "Only allow members to join",
 		  "Enable this to only allow access for room owners, admins "
@@ -154,13 +137,15 @@ xnode *config_form(muc_room *r)
 		  "In moderated rooms occupants must be given permission to "
 		  "speak by a room moderator",
 		  c->moderated);
-	f = ok ? field(m, x, "muc#roomconfig_whois", "list-single",
-		       "Addresses (JIDs) of room occupants may be viewed by:",
-		       NULL)
+	f = ok ? form_add_field(
+		     m, x, "muc#roomconfig_whois", "list-single",
+		     "Addresses (JIDs) of room occupants may be viewed by:",
+		     NULL)
 	       : NULL;
-	ok = option(m, f, "Moderators only", "moderators") &&
-	     option(m, f, "Anyone", "anyone") &&
-	     value(m, f, c->whois == WHOIS_ANYONE ? "anyone" : "moderators") &&
+	ok = form_add_option(m, f, "Moderators only", "moderators") &&
+	     form_add_option(m, f, "Anyone", "anyone") &&
+	     form_add_value(
+		 m, f, c->whois == WHOIS_ANYONE ? "anyone" : "moderators") &&
 	     fixed(m, x, "Other options") &&
 	     number_field(m, x, "muc#roomconfig_historylength",
 			  "Maximum number of history messages returned by "
@@ -175,15 +160,16 @@ xnode *config_form(muc_room *r)
 			  "Specify the number of previous messages sent to new "
 			  "users when they join the room",
 			  c->default_history);
-	f = ok ? field(m, x, "muc#roomconfig_presencebroadcast", "list-multi",
-		       "Only show participants with roles:", NULL)
+	f = ok ? form_add_field(m, x, "muc#roomconfig_presencebroadcast",
+				"list-multi",
+				"Only show participants with roles:", NULL)
 	       : NULL;
 	for (i = MUC_ROLE_NONE; f && ok && i <= MUC_ROLE_MODERATOR; i++)
-		ok = option(m, f, muc_role_name((muc_role)i),
-			    muc_role_name((muc_role)i));
+		ok = form_add_option(m, f, muc_role_name((muc_role)i),
+				     muc_role_name((muc_role)i));
 	for (i = 0; f && ok && i < 3; i++)
 		if (c->presence_broadcast & (1u << bc_order[i]))
-			ok = value(m, f, muc_role_name(bc_order[i]));
+			ok = form_add_value(m, f, muc_role_name(bc_order[i]));
 	ok = ok && f;
 	/* muc#roomconfig_allowpm and muc#roomconfig_maxusers (XEP-0045
 	 * §15.5.3) are accepted on submission but not shown: the form stays
@@ -402,7 +388,6 @@ static bool config_copy(const muc_mem *m, room_config *dst,
 static void announce(muc_room *r, const int *codes, int n)
 {
 	tmpl t;
-	muc_occupant *o;
 	int i;
 	char num[16];
 	tmpl_init(&t, r->svc, "message", r->jid);
@@ -417,11 +402,7 @@ static void announce(muc_room *r, const int *codes, int n)
 		buf_puts(&t.b, "/>");
 	}
 	buf_puts(&t.b, "</x></message>");
-	for (o = r->first; o; o = o->next) {
-		session *ss;
-		for (ss = o->sessions; ss; ss = ss->next)
-			tmpl_send(r->svc, &t, ss->real_jid);
-	}
+	tmpl_send_room(r, &t, NULL);
 	tmpl_free(&t);
 }
 

@@ -1,5 +1,6 @@
-/* Reading XEP-0004 data forms that clients submit: the one place that
- * knows a field is <field var='…'><value>…</value></field>. */
+/* XEP-0004 data forms: reading what clients submit, and building the
+ * forms the room offers — the one place that knows a field is
+ * <field var='…'><value>…</value></field>. */
 #include "common.h"
 
 #include <string.h>
@@ -20,4 +21,29 @@ const char *form_value(const xnode *form, const char *var)
 {
 	const xnode *f = form_field(form, var);
 	return f ? xnode_child_text(f, "value", NULL) : NULL;
+}
+
+xnode *form_add_field(const muc_mem *m, xnode *form, const char *var,
+		      const char *type, const char *label, const char *desc)
+{
+	xnode *f = form ? xnode_add(m, form, "field", NULL) : NULL;
+	if (!f || (type && !xnode_set_attr(m, f, "type", type)) ||
+	    (label && !xnode_set_attr(m, f, "label", label)) ||
+	    (var && !xnode_set_attr(m, f, "var", var)) ||
+	    (desc && !xnode_add_text_child(m, f, "desc", desc)))
+		return NULL;
+	return f;
+}
+
+bool form_add_value(const muc_mem *m, xnode *field, const char *value)
+{
+	return field && xnode_add_text_child(m, field, "value", value);
+}
+
+bool form_add_option(const muc_mem *m, xnode *field, const char *label,
+		     const char *value)
+{
+	xnode *o = field ? xnode_add(m, field, "option", NULL) : NULL;
+	return o && xnode_set_attr(m, o, "label", label) &&
+	       form_add_value(m, o, value);
 }

@@ -15,11 +15,8 @@ static bool feature(const muc_mem *m, xnode *q, const char *var)
 static bool info_field(const muc_mem *m, xnode *x, const char *var,
 		       const char *type, const char *label, const char *value)
 {
-	xnode *f = xnode_add(m, x, "field", NULL);
-	return f && xnode_set_attr(m, f, "type", type) &&
-	       (!label || xnode_set_attr(m, f, "label", label)) &&
-	       xnode_set_attr(m, f, "var", var) &&
-	       (!value || xnode_add_text_child(m, f, "value", value));
+	xnode *f = form_add_field(m, x, var, type, label, NULL);
+	return f && (!value || form_add_value(m, f, value));
 }
 
 void disco_room_info(muc_service *s, muc_room *r, stanza *st,

@@ -26,7 +26,6 @@ static void broadcast_message(muc_room *r, const xnode *msg, const char *from)
 	tmpl t;
 	size_t i;
 	const xnode *c;
-	muc_occupant *o;
 	tmpl_init(&t, s, "message", from);
 	for (i = 0; i < msg->nattrs; i++) {
 		const char *n = msg->attrs[i].name;
@@ -37,11 +36,7 @@ static void broadcast_message(muc_room *r, const xnode *msg, const char *from)
 	for (c = msg->children; c; c = c->next)
 		xnode_write(&t.b, c, NS_CLIENT);
 	buf_puts(&t.b, "</message>");
-	for (o = r->first; o; o = o->next) {
-		session *ss;
-		for (ss = o->sessions; ss; ss = ss->next)
-			tmpl_send(s, &t, ss->real_jid);
-	}
+	tmpl_send_room(r, &t, NULL);
 	tmpl_free(&t);
 }
 
@@ -53,7 +48,6 @@ static void change_subject(muc_service *s, muc_room *r, muc_occupant *o,
 	const char *text = xnode_text(subject);
 	char *copy = NULL, *from;
 	tmpl t;
-	muc_occupant *n;
 	if (!text)
 		text = "";
 	if (((!r->subject && !*text) ||
@@ -82,11 +76,7 @@ static void change_subject(muc_service *s, muc_room *r, muc_occupant *o,
 	} else {
 		buf_puts(&t.b, "><subject/></message>");
 	}
-	for (n = r->first; n; n = n->next) {
-		session *ss;
-		for (ss = n->sessions; ss; ss = ss->next)
-			tmpl_send(s, &t, ss->real_jid);
-	}
+	tmpl_send_room(r, &t, NULL);
 	tmpl_free(&t);
 }
 

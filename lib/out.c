@@ -116,6 +116,22 @@ void tmpl_send(muc_service *s, tmpl *t, const char *to)
 	deliver(s, to, t->from);
 }
 
+void tmpl_send_occupant(muc_service *s, tmpl *t, const muc_occupant *o)
+{
+	const session *ss;
+	for (ss = o->sessions; ss; ss = ss->next)
+		tmpl_send(s, t, ss->real_jid);
+}
+
+void tmpl_send_room(muc_room *r, tmpl *t,
+		    bool (*pick)(const muc_room *, const muc_occupant *))
+{
+	const muc_occupant *o;
+	for (o = r->first; o; o = o->next)
+		if (!pick || pick(r, o))
+			tmpl_send_occupant(r->svc, t, o);
+}
+
 void send_node(muc_service *s, const xnode *st, const char *to,
 	       const char *from)
 {

@@ -9,17 +9,16 @@
 static xnode *register_form(const muc_mem *m)
 {
 	xnode *q = xnode_new(m, "query", NS_REGISTER);
-	xnode *x = q ? xnode_add(m, q, "x", NS_DATA) : NULL;
-	xnode *f1 = x ? xnode_add(m, x, "field", NULL) : NULL;
-	xnode *f2 = f1 ? xnode_add(m, x, "field", NULL) : NULL;
-	if (!f2 || !xnode_set_attr(m, x, "type", "form") ||
-	    !xnode_set_attr(m, f1, "type", "hidden") ||
-	    !xnode_set_attr(m, f1, "var", "FORM_TYPE") ||
-	    !xnode_add_text_child(m, f1, "value", FORM_REGISTER) ||
-	    !xnode_set_attr(m, f2, "type", "text-single") ||
-	    !xnode_set_attr(m, f2, "label", "Nickname") ||
-	    !xnode_set_attr(m, f2, "var", "muc#register_roomnick") ||
-	    !xnode_add(m, f2, "required", NULL)) {
+	xnode *x = q ? xnode_add(m, q, "x", NS_DATA) : NULL, *nick;
+	bool ok = x && xnode_set_attr(m, x, "type", "form") &&
+		  form_add_value(m,
+				 form_add_field(m, x, "FORM_TYPE", "hidden",
+						NULL, NULL),
+				 FORM_REGISTER);
+	nick = ok ? form_add_field(m, x, "muc#register_roomnick",
+				   "text-single", "Nickname", NULL)
+		  : NULL;
+	if (!nick || !xnode_add(m, nick, "required", NULL)) {
 		xnode_free(m, q);
 		return NULL;
 	}

@@ -19,22 +19,13 @@ static bool field(const muc_mem *m, xnode *x, const char *var,
 		  const char *type, const char *label, const char *desc,
 		  const char *value, bool options)
 {
-	xnode *f = xnode_add(m, x, "field", NULL);
+	xnode *f = form_add_field(m, x, var, type, label, desc);
 	int i;
-	if (!f || !xnode_set_attr(m, f, "type", type) ||
-	    (label && !xnode_set_attr(m, f, "label", label)) ||
-	    !xnode_set_attr(m, f, "var", var) ||
-	    (desc && !xnode_add_text_child(m, f, "desc", desc)))
-		return false;
-	for (i = MUC_ROLE_NONE; options && i <= MUC_ROLE_MODERATOR; i++) {
-		xnode *o = xnode_add(m, f, "option", NULL);
-		if (!o ||
-		    !xnode_set_attr(m, o, "label", muc_role_name((muc_role)i)) ||
-		    !xnode_add_text_child(m, o, "value",
-					  muc_role_name((muc_role)i)))
+	for (i = MUC_ROLE_NONE; f && options && i <= MUC_ROLE_MODERATOR; i++)
+		if (!form_add_option(m, f, muc_role_name((muc_role)i),
+				     muc_role_name((muc_role)i)))
 			return false;
-	}
-	return xnode_add_text_child(m, f, "value", value);
+	return form_add_value(m, f, value);
 }
 
 static void forward_request(muc_room *r, stanza *st, muc_occupant *o)
