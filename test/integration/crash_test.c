@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "muc.h"
 
 #define DOMAIN "conference.localhost"
@@ -29,19 +30,6 @@
 #define NROOMS 3
 #define ROUNDS 80
 
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                  \
-	do {                                                              \
-		if (cond) {                                               \
-			passed++;                                         \
-		} else {                                                  \
-			failed++;                                         \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);       \
-			printf(__VA_ARGS__);                              \
-			putchar('\n');                                    \
-		}                                                         \
-	} while (0)
 
 /* ---- The changes ------------------------------------------------------ */
 

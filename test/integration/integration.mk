@@ -34,7 +34,7 @@ $(B)/examples/muc-component/%.o: examples/muc-component/%.c include/muc.h
 $(COMPONENT): $(B)/examples/muc-component/muc-component.o $(STLIB)
 	$(CC) -o $@ $< $(STLIB) $(LDFLAGS_ALL) $(DEP_LIBS) $(STROPHE_LIBS)
 
-$(B)/test/integration/%.o: test/integration/%.c include/muc.h
+$(B)/test/integration/%.o: test/integration/%.c include/muc.h test/integration/check.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 

@@ -14,24 +14,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "muc.h"
 
 #define DOMAIN "conference.localhost"
 #define OWNER "owner@localhost/desk"
 
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                  \
-	do {                                                              \
-		if (cond) {                                               \
-			passed++;                                         \
-		} else {                                                  \
-			failed++;                                         \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);       \
-			printf(__VA_ARGS__);                              \
-			putchar('\n');                                    \
-		}                                                         \
-	} while (0)
 
 /* ---- A service whose hooks record everything --------------------------- */
 
