@@ -318,9 +318,11 @@ static void silent_error(const char *msg)
 	(void)msg;
 }
 
+/* checked: the text was pre-scanned, so names and text are known valid
+ * (a host's tree has seen no pre-scan and is checked here). */
 static int convert(const muc_mem *m, mxml_node_t *e, const ns_scope *scope,
 		   const char *ns, unsigned depth, const xml_limits *lim,
-		   xnode **out)
+		   bool checked, xnode **out)
 {
 	const char *name = mxmlGetElement(e);
 	int i, count = mxmlElementGetAttrCount(e);
@@ -333,9 +335,8 @@ static int convert(const muc_mem *m, mxml_node_t *e, const ns_scope *scope,
 
 	if (depth > lim->max_depth)
 		return MUC_ERR_TOO_LARGE;
-	/* comments, PIs and DOCTYPEs come out of mxml as elements; and a
-	 * host's tree has seen no pre-scan: every name and text is checked */
-	if (!name || !valid_name(name))
+	/* comments, PIs and DOCTYPEs come out of mxml as elements */
+	if (!name || (!checked && !valid_name(name)))
 		return MUC_ERR_PARSE;
 	/* Declarations on this element apply to it and below. */
 	for (i = 0; i < count; i++) {
@@ -371,7 +372,8 @@ static int convert(const muc_mem *m, mxml_node_t *e, const ns_scope *scope,
 		const char *an;
 		const char *av = mxmlElementGetAttrByIndex(e, i, &an);
 		const char *ac = strchr(an, ':');
-		if (!valid_name(an) || (av && !xml_text_valid(av))) {
+		if (!checked &&
+		    (!valid_name(an) || (av && !xml_text_valid(av)))) {
 			xnode_free(m, n);
 			return MUC_ERR_PARSE;
 		}
@@ -396,7 +398,8 @@ static int convert(const muc_mem *m, mxml_node_t *e, const ns_scope *scope,
 		mxml_type_t t = mxmlGetType(c);
 		if (t == MXML_ELEMENT) {
 			xnode *k;
-			int rc = convert(m, c, top, ns, depth + 1, lim, &k);
+			int rc = convert(m, c, top, ns, depth + 1, lim, checked,
+					 &k);
 			if (rc) {
 				xnode_free(m, n);
 				return rc;
@@ -404,7 +407,7 @@ static int convert(const muc_mem *m, mxml_node_t *e, const ns_scope *scope,
 			xnode_append(n, k);
 		} else if (t == MXML_OPAQUE) {
 			const char *s = mxmlGetOpaque(c);
-			if (s && !xml_text_valid(s)) {
+			if (!checked && s && !xml_text_valid(s)) {
 				xnode_free(m, n);
 				return MUC_ERR_PARSE;
 			}
@@ -417,7 +420,7 @@ static int convert(const muc_mem *m, mxml_node_t *e, const ns_scope *scope,
 			 * back the single space mxml kept of each run */
 			int ws = 0;
 			const char *s = mxmlGetText(c, &ws);
-			if (s && !xml_text_valid(s)) {
+			if (!checked && s && !xml_text_valid(s)) {
 				xnode_free(m, n);
 				return MUC_ERR_PARSE;
 			}
@@ -435,9 +438,9 @@ static int convert(const muc_mem *m, mxml_node_t *e, const ns_scope *scope,
 	return MUC_OK;
 }
 
-int xml_from_mxml(const muc_mem *m, const void *mxml_node,
-		  const xml_limits *limits, const char *default_ns,
-		  xnode **out)
+static int from_mxml(const muc_mem *m, const void *mxml_node,
+		     const xml_limits *limits, const char *default_ns,
+		     bool checked, xnode **out)
 {
 	mxml_node_t *e = (mxml_node_t *)mxml_node;
 	*out = NULL;
@@ -453,7 +456,14 @@ int xml_from_mxml(const muc_mem *m, const void *mxml_node,
 	}
 	if (!e || mxmlGetElement(e)[0] == '!' || mxmlGetElement(e)[0] == '?')
 		return MUC_ERR_PARSE;
-	return convert(m, e, NULL, default_ns, 1, limits, out);
+	return convert(m, e, NULL, default_ns, 1, limits, checked, out);
+}
+
+int xml_from_mxml(const muc_mem *m, const void *mxml_node,
+		  const xml_limits *limits, const char *default_ns,
+		  xnode **out)
+{
+	return from_mxml(m, mxml_node, limits, default_ns, false, out);
 }
 
 int xml_parse(const muc_mem *m, const char *xml, size_t len,
@@ -501,7 +511,7 @@ int xml_parse(const muc_mem *m, const char *xml, size_t len,
 		mxmlDelete(top);
 		return MUC_ERR_PARSE;
 	}
-	rc = xml_from_mxml(m, tree, limits, default_ns, out);
+	rc = from_mxml(m, tree, limits, default_ns, true, out);
 	mxmlDelete(top);
 	return rc;
 }
