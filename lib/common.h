@@ -112,7 +112,7 @@ typedef struct affil_entry {
 /* ---- History (history.c) ------------------------------------------------ */
 
 typedef struct history_entry {
-	struct history_entry *next;
+	struct history_entry *prev, *next; /* oldest first */
 	int64_t stamp_ms;
 	size_t chars;  /* length of the serialized stanza, for maxchars */
 	xnode *stanza; /* with from=occupant JID and <delay/> added */

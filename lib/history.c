@@ -34,7 +34,9 @@ static void drop_oldest(muc_room *r)
 	if (!e)
 		return;
 	r->hist_first = e->next;
-	if (!r->hist_first)
+	if (r->hist_first)
+		r->hist_first->prev = NULL;
+	else
 		r->hist_last = NULL;
 	xnode_free(&r->svc->mem, e->stanza);
 	mem_free(&r->svc->mem, e);
@@ -73,6 +75,7 @@ void history_add(muc_room *r, const xnode *msg)
 		return;
 	}
 	e->chars = 0; /* measured when a joiner asks for maxchars */
+	e->prev = r->hist_last;
 	if (r->hist_last)
 		r->hist_last->next = e;
 	else
@@ -146,8 +149,8 @@ static void send_history(muc_room *r, const char *to, const xnode *muc_x)
 	bool has_stanzas = num_attr(h, "maxstanzas", &maxstanzas);
 	bool has_since = false;
 	int64_t since = 0;
-	size_t n = 0, chars = 0, k, skip, i, tolen = strlen(to);
-	history_entry *e, **rev;
+	size_t n = 0, chars = 0, tolen = strlen(to);
+	history_entry *e, *first = NULL;
 	const char *sv = h ? xnode_attr(h, "since") : NULL;
 	if (sv && parse_stamp(sv, &since)) {
 		since /= 1000;
@@ -165,17 +168,9 @@ static void send_history(muc_room *r, const char *to, const xnode *muc_x)
 				     : r->cfg.history_length;
 		has_stanzas = true;
 	}
-	if (!r->nhistory)
-		return;
-	rev = mem_alloc(&s->mem, r->nhistory * sizeof *rev);
-	if (!rev) {
-		svc_nomem(s);
-		return;
-	}
-	for (e = r->hist_first, k = 0; e; e = e->next)
-		rev[k++] = e;
-	for (k = r->nhistory; k > 0; k--) {
-		e = rev[k - 1];
+	/* Walk back from the newest message while every limit holds; then
+	 * send from the oldest one that fits. */
+	for (e = r->hist_last; e; first = e, e = e->prev) {
 		if (has_chars) {
 			if (!e->chars) {
 				buf tmp;
@@ -195,11 +190,8 @@ static void send_history(muc_room *r, const char *to, const xnode *muc_x)
 			break;
 		n++;
 	}
-	mem_free(&s->mem, rev);
-	skip = r->nhistory - n;
-	for (e = r->hist_first, i = 0; e; e = e->next, i++)
-		if (i >= skip)
-			send_node(s, e->stanza, to, xnode_attr(e->stanza, "from"));
+	for (e = n ? first : NULL; e; e = e->next)
+		send_node(s, e->stanza, to, xnode_attr(e->stanza, "from"));
 }
 
 void subject_send(muc_room *r, const char *to)
