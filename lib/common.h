@@ -269,6 +269,8 @@ affil_entry *affil_entry_get(const muc_room *r, const char *bare);
 int affil_store(muc_room *r, const char *bare, muc_affiliation a,
 		const char *reason, const char *nick, bool keep_nick);
 affil_entry *affil_by_reserved_nick(const muc_room *r, const char *nick);
+/* Is jid (full or bare) a service administrator? */
+bool svc_is_admin(const muc_service *s, const char *jid);
 bool room_is_service_admin(const muc_room *r, const char *jid);
 muc_role room_default_role(const muc_room *r, muc_affiliation a);
 

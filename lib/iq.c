@@ -282,15 +282,6 @@ static bool destroy_form(muc_service *s, xnode *cmd)
 	       xnode_add(m, acts, "complete", NULL);
 }
 
-static bool is_service_admin(const muc_service *s, const char *bare)
-{
-	size_t i;
-	for (i = 0; i < s->nadmins; i++)
-		if (strcmp(s->admins[i], bare) == 0)
-			return true;
-	return false;
-}
-
 /* The reference's ad-hoc command (XEP-0050) for service admins: destroy
  * rooms. */
 static void destroy_command(muc_service *s, stanza *st, const xnode *cmd)
@@ -305,7 +296,7 @@ static void destroy_command(muc_service *s, stanza *st, const xnode *cmd)
 	buf_init(&text, m);
 	if (!reply || !xnode_set_attr(m, reply, "node", NODE_DESTROY))
 		goto nomem;
-	if (!is_service_admin(s, st->from.bare)) {
+	if (!svc_is_admin(s, st->from.bare)) {
 		send_command_denied(s, st, NODE_DESTROY, denied);
 		goto done;
 	}

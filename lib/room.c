@@ -89,13 +89,6 @@ muc_occupant *room_occupant_by_real(const muc_room *r, const char *full)
 
 bool room_is_service_admin(const muc_room *r, const char *j)
 {
-	size_t i, n;
-	const char *slash = strchr(j, '/');
-	n = slash ? (size_t)(slash - j) : strlen(j);
-	for (i = 0; i < r->svc->nadmins; i++)
-		if (strlen(r->svc->admins[i]) == n &&
-		    memcmp(r->svc->admins[i], j, n) == 0)
-			return true;
-	return false;
+	return svc_is_admin(r->svc, j);
 }
 

@@ -135,6 +135,18 @@ int muc_service_add_admin(muc_service *s, const char *j)
 	return MUC_OK;
 }
 
+bool svc_is_admin(const muc_service *s, const char *j)
+{
+	size_t i, n;
+	const char *slash = strchr(j, '/');
+	n = slash ? (size_t)(slash - j) : strlen(j);
+	for (i = 0; i < s->nadmins; i++)
+		if (strlen(s->admins[i]) == n &&
+		    memcmp(s->admins[i], j, n) == 0)
+			return true;
+	return false;
+}
+
 int muc_service_remove_admin(muc_service *s, const char *j)
 {
 	char *bare;
@@ -196,13 +208,9 @@ static int reject_bad_to(muc_service *s, stanza *st, const char *raw_to)
  * restrict_room_creation option. */
 static bool may_create_room(const muc_service *s, const stanza *st)
 {
-	size_t i;
 	const char *parent;
-	if (s->restrict_creation == 0)
+	if (s->restrict_creation == 0 || svc_is_admin(s, st->from.bare))
 		return true;
-	for (i = 0; i < s->nadmins; i++)
-		if (strcmp(s->admins[i], st->from.bare) == 0)
-			return true;
 	if (s->restrict_creation != 2)
 		return false;
 	parent = strchr(s->domain, '.');

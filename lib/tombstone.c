@@ -77,14 +77,11 @@ bool tombstone_check(muc_service *s, stanza *st)
 {
 	tombstone *t = strmap_get(&s->tombstones, st->to.bare);
 	bool admin_join;
-	size_t i;
 	if (!t)
 		return false;
-	admin_join = st->kind == ST_PRESENCE && !st->type;
-	for (i = 0; admin_join && i < s->nadmins; i++)
-		if (strcmp(s->admins[i], st->from.bare) == 0)
-			break;
-	if (svc_now(s) >= t->expires_ms || (admin_join && i < s->nadmins)) {
+	admin_join = st->kind == ST_PRESENCE && !st->type &&
+		     svc_is_admin(s, st->from.bare);
+	if (svc_now(s) >= t->expires_ms || admin_join) {
 		unlink_tombstone(s, t);
 		return false;
 	}
