@@ -231,9 +231,34 @@ typedef enum muc_option {
 	MUC_OPT_DEFAULT_CHANGE_SUBJECT, /* [0]: moderators only */
 	MUC_OPT_DEFAULT_HISTORY_LENGTH, /* [20] */
 	MUC_OPT_LOCK_NEW_ROOMS,       /* new rooms locked until configured [1] */
-	MUC_OPT_ENFORCE_REGISTERED_NICK /* a user with a registered nick joins
-				       * under it (status 210) and may not
-				       * change it [0] */
+	MUC_OPT_ENFORCE_REGISTERED_NICK, /* a user with a registered nick
+				       * joins under it (status 210) and may
+				       * not change it [0] */
+	MUC_OPT_ADMINS_ARE_OWNERS,    /* service administrators act as owners
+				       * of every room [0], as Prosody 13's
+				       * component_admins_as_room_owners */
+	MUC_OPT_DEFAULT_ALLOW_PM,     /* who may send private messages:
+				       * 0 everyone, 1 participants,
+				       * 2 moderators, 3 members, 4 no one [0] */
+	MUC_OPT_DEFAULT_ALLOW_MODPM,  /* PMs to/from moderators always pass
+				       * [0] */
+	MUC_OPT_ARCHIVING,            /* the host archives rooms (XEP-0313):
+				       * the form offers muc#roomconfig_
+				       * enablearchiving, changes announce
+				       * 170/171 and a joiner of an archived
+				       * room gets 170 [0] */
+	MUC_OPT_DEFAULT_ARCHIVING,    /* new rooms archived, with
+				       * MUC_OPT_ARCHIVING [1] */
+	MUC_OPT_CONFIG_XEP_FIELDS,    /* the form also offers the XEP-0045
+				       * registry fields the reference lacks:
+				       * muc#roomconfig_passwordprotectedroom,
+				       * _maxusers, _roomowners and _roomadmins
+				       * (submitted lists grant and revoke
+				       * owner and admin) [0] */
+	MUC_OPT_WHOIS_REPUBLISH       /* when whois changes, occupants whose
+				       * view of real JIDs changes get every
+				       * other presence again [0: as the
+				       * reference, which sends only 172/173] */
 } muc_option;
 
 /* Sets an option. Errors: MUC_ERR_INVALID (unknown option, value out of
@@ -246,7 +271,9 @@ MUC_API const char *muc_service_domain(const muc_service *service);
 
 /*
  * Makes a bare JID a service administrator: it may destroy any room through
- * the service's ad-hoc command and acts as owner of every room.
+ * the service's ad-hoc command, may create rooms when creation is
+ * restricted, may re-create a destroyed room at once, and with
+ * MUC_OPT_ADMINS_ARE_OWNERS acts as owner of every room.
  * Errors: MUC_ERR_INVALID, MUC_ERR_JID, MUC_ERR_NOMEM.
  */
 MUC_API int muc_service_add_admin(muc_service *service, const char *jid);

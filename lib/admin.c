@@ -244,8 +244,8 @@ static void list_affiliation(muc_service *s, muc_room *r, stanza *st,
 					  muc_affiliation_name(want)) &&
 		     xnode_set_attr(&s->mem, it, "jid", e->jid) &&
 		     (!e->nick || xnode_set_attr(&s->mem, it, "nick", e->nick)) &&
-		     /* only bans show their reason, as the reference */
-		     (!e->reason || want != MUC_AFFIL_OUTCAST ||
+		     /* every list shows the reason given, as Prosody 13 */
+		     (!e->reason ||
 		      xnode_add_text_child(&s->mem, it, "reason", e->reason));
 	}
 	if (ok)

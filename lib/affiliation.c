@@ -32,7 +32,7 @@ muc_affiliation affil_get(const muc_room *r, const char *j)
 	affil_entry *e;
 	if (!bare)
 		return MUC_AFFIL_NONE;
-	/* The reference makes service administrators owners everywhere. */
+	/* Service administrators may be owners everywhere (an option). */
 	if (room_is_service_admin(r, bare))
 		return MUC_AFFIL_OWNER;
 	e = affil_entry_get(r, bare);
@@ -126,8 +126,12 @@ int affil_store(muc_room *r, const char *bare, muc_affiliation a,
 		r->affil_last = e;
 	}
 	e->affiliation = a;
-	mem_free(m, e->reason);
-	e->reason = new_reason;
+	/* As Prosody 13: a change without a reason keeps the one given
+	 * before (the affiliation's data outlives the change). */
+	if (new_reason) {
+		mem_free(m, e->reason);
+		e->reason = new_reason;
+	}
 	if (!keep_nick) {
 		if (e->nick && strmap_get(&r->affil_by_nick, e->nick) == e &&
 		    !(new_nick && strcmp(new_nick, e->nick) == 0))

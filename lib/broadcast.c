@@ -80,8 +80,6 @@ static void put_muc_x(buf *b, const muc_room *r, const muc_occupant *o,
 	buf_puts(b, "</x>");
 }
 
-/* The presence the room shows for o: its primary session's presence, or
- * an unavailable one once it has left (keeping a leave message). */
 /* The presence the room shows for o: that of its primary live session, or
  * once it has left an unavailable one (keeping a leave message). */
 static const xnode *shown_presence(const muc_occupant *o,
@@ -222,6 +220,32 @@ void broadcast_occupant(muc_room *r, muc_occupant *o, const pres_status *ps)
 			tmpl_send(s, &self, ss->real_jid);
 			tmpl_free(&self);
 		}
+	}
+}
+
+/* After the room's whois changed (§10.2, 172/173): every occupant whose
+ * view of real JIDs changed (everyone but moderators) is sent each other
+ * occupant's presence again, now with or without the real JID, so that
+ * what it knows matches what it may know. */
+void republish_for_whois(muc_room *r, whois_policy old)
+{
+	unsigned bc = r->cfg.presence_broadcast;
+	muc_occupant *o, *n;
+	if (old == r->cfg.whois)
+		return;
+	for (o = r->first; o; o = o->next) {
+		views v;
+		if (!(bc & (1u << o->role)))
+			continue;
+		memset(&v, 0, sizeof v);
+		for (n = r->first; n; n = n->next) {
+			if (n == o || n->role == MUC_ROLE_MODERATOR ||
+			    strcmp(n->bare_jid, o->bare_jid) == 0)
+				continue;
+			tmpl_send_occupant(r->svc, view_for(&v, r, o, n, NULL),
+					   n);
+		}
+		views_free(&v);
 	}
 }
 

@@ -78,6 +78,7 @@ typedef struct room_config {
 	int history_length;
 	int default_history; /* messages sent on join without <history/> */
 	unsigned presence_broadcast; /* bit per muc_role that is broadcast */
+	bool archiving;      /* logged by the host (MUC_OPT_ARCHIVING) */
 } room_config;
 
 /* ---- Occupants (occupant.c) -------------------------------------------- */
@@ -177,6 +178,10 @@ struct muc_service {
 	int restrict_creation;   /* 0 anyone, 1 admins, 2 parent domain */
 	bool no_lock;            /* new rooms start unlocked */
 	bool enforce_nick;       /* registered nicks are the only ones */
+	bool admins_are_owners;  /* service admins own every room */
+	bool archiving;          /* the host archives (170/171, form field) */
+	bool xep_fields;         /* form shows maxusers, owners, admins */
+	bool whois_republish;    /* whois changes re-send presences */
 	buf out;        /* scratch for each outgoing stanza */
 	uint64_t next_id;
 	int status;     /* first error of the current feed (deliver, nomem) */
@@ -279,7 +284,7 @@ muc_role room_default_role(const muc_room *r, muc_affiliation a);
 typedef struct pres_status {
 	int codes[4];       /* status codes before <item/>, everyone */
 	int ncodes;
-	int self_codes[3];  /* after those, self only (100, 210) */
+	int self_codes[4];  /* after those, self only (100, 170, 210) */
 	int nself;
 	const char *actor;  /* real JID of the actor, or NULL */
 	const char *reason;
@@ -298,6 +303,9 @@ void broadcast_occupant(muc_room *r, muc_occupant *o, const pres_status *ps);
  * one real JID, as that JID may see it. */
 void send_occupant_list(muc_room *r, const char *to, const char *skip_bare);
 /* Sends o's presence to one occupant, as that occupant may see it. */
+/* Re-sends presences to those whose view of real JIDs changed with the
+ * room's whois (it was 'old'). */
+void republish_for_whois(muc_room *r, whois_policy old);
 void send_occupant_to(muc_room *r, muc_occupant *o, muc_occupant *recipient);
 
 /* ---- Permissions (permission.c): XEP-0045 §5, asked by every handler ---- */
@@ -391,7 +399,7 @@ void disco_room_info(muc_service *s, muc_room *r, stanza *st,
 void room_destroy(muc_room *r, const char *reason, const char *alt,
 		  const char *password);
 
-/* Config (config_form.c) */
+/* Config (config_form.c, config_submit.c) */
 void config_defaults(room_config *c);
 void config_free(const muc_mem *m, room_config *c);
 xnode *config_form(muc_room *r);

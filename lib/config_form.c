@@ -1,7 +1,7 @@
-/* Room configuration (XEP-0045 §10.2): the muc#roomconfig form, its
- * defaults (the reference's: temporary, hidden, semi-anonymous, open,
- * unmoderated, unpassworded) and applying a submitted form with the
- * announcements it causes (104, 172/173, and 322 removals). */
+/* Room configuration (XEP-0045 §10.2): the defaults (the reference's:
+ * temporary, hidden, semi-anonymous, open, unmoderated, unpassworded) and
+ * the muc#roomconfig form an owner fills in, exactly as Prosody 13 builds
+ * it. Reading a submitted form is config_submit.c's job. */
 #include "common.h"
 
 #include <stddef.h>
@@ -20,6 +20,7 @@ void config_defaults(room_config *c)
 	c->history_length = 20;
 	c->default_history = 20;
 	c->presence_broadcast = ALL_ROLES;
+	c->archiving = true; /* as Prosody's muc_log_by_default */
 }
 
 void config_free(const muc_mem *m, room_config *c)
@@ -60,6 +61,91 @@ static bool number_field(const muc_mem *m, xnode *x, const char *var,
 	xnode *f = form_add_field(m, x, var, "text-single", label, desc);
 	snprintf(num, sizeof num, "%d", n);
 	return validate(m, f, "xs:integer") && form_add_value(m, f, num);
+}
+
+/* A boolean the reference always shows with a value (0 or 1). */
+static bool bool_field(const muc_mem *m, xnode *form, const char *var,
+		       const char *label, bool on)
+{
+	return form_add_value(
+	    m, form_add_field(m, form, var, "boolean", label, NULL),
+	    on ? "1" : "0");
+}
+
+/* Prosody 13's private-message policy: who may send them, and whether
+ * moderators are always reachable. */
+static bool pm_fields(const muc_mem *m, xnode *x, const room_config *c)
+{
+	static const char *const labels[] = {"Everyone", "Participants",
+					     "Moderators", "Members",
+					     "No one"};
+	xnode *f = form_add_field(m, x, "muc#roomconfig_allowpm",
+				  "list-single",
+				  "Allow private messages from", NULL);
+	int i;
+	for (i = PM_VISITOR; f && i <= PM_NONE; i++)
+		if (!form_add_option(m, f, labels[i],
+				     pm_policy_name((pm_policy)i)))
+			return false;
+	return form_add_value(m, f, pm_policy_name(c->allow_pm)) &&
+	       bool_field(m, x, "{xmpp:prosody.im}muc#allow_modpm",
+			  "Always allow private messages to moderators",
+			  c->allow_modpm);
+}
+
+/* jid-multi of everyone holding affiliation a, in the order granted. */
+static bool affiliation_field(muc_room *r, xnode *x, const char *var,
+			      const char *label, muc_affiliation a)
+{
+	const muc_mem *m = &r->svc->mem;
+	xnode *f = form_add_field(m, x, var, "jid-multi", label, NULL);
+	const affil_entry *e;
+	for (e = r->affil_first; f && e; e = e->next)
+		if (e->affiliation == a && !form_add_value(m, f, e->jid))
+			return false;
+	return f != NULL;
+}
+
+/* The XEP-0045 registry's fields that the reference does not offer
+ * (MUC_OPT_CONFIG_XEP_FIELDS): whether a password is needed, the occupant
+ * limit, owners and admins. */
+static bool xep_fields(muc_room *r, xnode *x)
+{
+	static const int sizes[] = {10, 20, 30, 50, 100};
+	const muc_mem *m = &r->svc->mem;
+	int cur = r->cfg.max_users, opts[6];
+	size_t n = 0, i;
+	char num[32];
+	bool ok;
+	xnode *f = bool_field(m, x, "muc#roomconfig_passwordprotectedroom",
+			      "Password Required for Entry",
+			      r->cfg.password != NULL)
+			   ? form_add_field(m, x, "muc#roomconfig_maxusers",
+					    "list-single",
+					    "Maximum Number of Occupants", NULL)
+			   : NULL;
+	/* the usual sizes, and a limit set to another number in its place */
+	for (i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+		if (cur > 0 && cur < sizes[i] && (n == 0 || opts[n - 1] < cur))
+			opts[n++] = cur;
+		opts[n++] = sizes[i];
+	}
+	if (cur > opts[n - 1])
+		opts[n++] = cur;
+	ok = f != NULL;
+	for (i = 0; ok && i < n; i++) {
+		snprintf(num, sizeof num, "%d", opts[i]);
+		ok = form_add_option(m, f, num, num);
+	}
+	snprintf(num, sizeof num, "%d", cur);
+	ok = ok && form_add_option(m, f, "None", "none") &&
+	     form_add_value(m, f, cur > 0 ? num : "none");
+	return ok &&
+	       affiliation_field(r, x, "muc#roomconfig_roomowners",
+				 "Full List of Room Owners",
+				 MUC_AFFIL_OWNER) &&
+	       affiliation_field(r, x, "muc#roomconfig_roomadmins",
+				 "Full List of Room Admins", MUC_AFFIL_ADMIN);
 }
 
 /* The muc#roomconfig form (§10.2) with the reference's fields, sections,
@@ -170,334 +256,14 @@ xnode *config_form(muc_room *r)
 	for (i = 0; f && ok && i < 3; i++)
 		if (c->presence_broadcast & (1u << bc_order[i]))
 			ok = form_add_value(m, f, muc_role_name(bc_order[i]));
-	ok = ok && f;
-	/* muc#roomconfig_allowpm and muc#roomconfig_maxusers (XEP-0045
-	 * §15.5.3) are accepted on submission but not shown: the form stays
-	 * exactly the reference's, which clients and tests compare. */
+	ok = ok && f && pm_fields(m, x, c) &&
+	     (!r->svc->archiving ||
+	      bool_field(m, x, "muc#roomconfig_enablearchiving",
+			 "Archive chat on server", c->archiving)) &&
+	     (!r->svc->xep_fields || xep_fields(r, x));
 	if (!ok) {
 		xnode_free(m, x);
 		return NULL;
 	}
 	return x;
-}
-
-/* XEP-0004 booleans: 1/true, 0/false. -1 when invalid. */
-static int parse_bool(const char *v)
-{
-	if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0)
-		return 1;
-	if (strcmp(v, "0") == 0 || strcmp(v, "false") == 0)
-		return 0;
-	return -1;
-}
-
-static bool parse_int(const char *v, int *out)
-{
-	char *end;
-	long n = strtol(v, &end, 10);
-	if (end == v || *end || n < 0 || n > 1000000)
-		return false;
-	*out = (int)n;
-	return true;
-}
-
-typedef struct change_set {
-	room_config next; /* the configuration as submitted */
-	bool changed;     /* 104 */
-	bool whois_changed;
-	bool members_only_on;
-	bool invalid;     /* refuse the whole form (not-acceptable) */
-	unsigned old_broadcast;
-} change_set;
-
-/* Sets a text option; "" clears it. False only on allocation failure. */
-static bool set_text(const muc_mem *m, char **slot, const char *v,
-		     bool *changed)
-{
-	char *c;
-	if (!v)
-		return true;
-	if (!*v && !*slot)
-		return true;
-	if (*slot && strcmp(*slot, v) == 0)
-		return true;
-	c = *v ? mem_strdup(m, v) : NULL;
-	if (*v && !c)
-		return false;
-	mem_free(m, *slot);
-	*slot = c;
-	*changed = true;
-	return true;
-}
-
-static void set_bool(bool *slot, const char *v, bool *changed)
-{
-	int b;
-	if (!v || (b = parse_bool(v)) < 0)
-		return; /* absent or not a boolean: ignored, as the reference */
-	if (*slot != (b == 1)) {
-		*slot = b == 1;
-		*changed = true;
-	}
-}
-
-static void set_int(int *slot, const char *v, bool *changed)
-{
-	int k;
-	if (!v || !parse_int(v, &k) || k == *slot)
-		return;
-	*slot = k;
-	*changed = true;
-}
-
-/* Reads the submitted form into cs->next. Values that do not fit a field's
- * type are ignored, as the reference ignores them. False only when memory
- * runs out. */
-static bool read_form(muc_room *r, const xnode *form, change_set *cs)
-{
-	const muc_mem *m = &r->svc->mem;
-	room_config *n = &cs->next;
-	bool public_ = n->public_;
-	const xnode *f;
-	const char *v;
-	set_bool(&n->persistent,
-		 form_value(form, "muc#roomconfig_persistentroom"),
-		 &cs->changed);
-	set_bool(&public_, form_value(form, "muc#roomconfig_publicroom"),
-		 &cs->changed);
-	n->public_ = public_;
-	set_bool(&n->members_only,
-		 form_value(form, "muc#roomconfig_membersonly"),
-		 &cs->changed);
-	set_bool(&n->allow_member_invites,
-		 form_value(form, VAR_MEMBER_INVITES), &cs->changed);
-	set_bool(&n->change_subject,
-		 form_value(form, "muc#roomconfig_changesubject"),
-		 &cs->changed);
-	set_bool(&n->moderated,
-		 form_value(form, "muc#roomconfig_moderatedroom"),
-		 &cs->changed);
-	if (!set_text(m, &n->name, form_value(form, "muc#roomconfig_roomname"),
-		      &cs->changed) ||
-	    !set_text(m, &n->description,
-		      form_value(form, "muc#roomconfig_roomdesc"),
-		      &cs->changed) ||
-	    !set_text(m, &n->language, form_value(form, "muc#roomconfig_lang"),
-		      &cs->changed) ||
-	    !set_text(m, &n->password,
-		      form_value(form, "muc#roomconfig_roomsecret"),
-		      &cs->changed))
-		return false;
-	v = form_value(form, "muc#roomconfig_whois");
-	if (v) {
-		whois_policy w;
-		if (strcmp(v, "anyone") == 0)
-			w = WHOIS_ANYONE;
-		else if (strcmp(v, "moderators") == 0)
-			w = WHOIS_MODERATORS;
-		else {
-			/* The reference fails an assertion and never answers;
-			 * we refuse the form as XEP-0045 §10.2 expects. */
-			cs->invalid = true;
-			return true;
-		}
-		if (w != n->whois) {
-			n->whois = w;
-			cs->whois_changed = true; /* 172/173, not 104 */
-		}
-	}
-	/* As the reference: a submitted history length always counts as a
-	 * change (104), and one that is not a number restores the default. */
-	if (form_field(form, "muc#roomconfig_historylength")) {
-		int k;
-		v = form_value(form, "muc#roomconfig_historylength");
-		if (!v || !parse_int(v, &k))
-			k = 20;
-		n->history_length = k;
-		cs->changed = true;
-	}
-	v = form_value(form, "muc#roomconfig_defaulthistorymessages");
-	if (v) {
-		int k;
-		if (!parse_int(v, &k))
-			k = 20;
-		if (k > n->history_length)
-			k = n->history_length;
-		if (k != n->default_history) {
-			n->default_history = k;
-			cs->changed = true;
-		}
-	}
-	f = form_field(form, "muc#roomconfig_presencebroadcast");
-	if (f) {
-		unsigned mask = 0;
-		const xnode *val;
-		bool valid = true;
-		for (val = xnode_child(f, "value", NULL); val;
-		     val = xnode_next(val, "value", NULL)) {
-			muc_role role;
-			const char *t = xnode_text(val);
-			if (!parse_role(t ? t : "", &role))
-				valid = false;
-			else
-				mask |= 1u << role;
-		}
-		if (valid && mask != n->presence_broadcast) {
-			n->presence_broadcast = mask;
-			cs->changed = true;
-		}
-	}
-	v = form_value(form, "muc#roomconfig_allowpm");
-	if (v) {
-		pm_policy k;
-		if (pm_policy_parse(v, &k) && k != n->allow_pm) {
-			n->allow_pm = k;
-			cs->changed = true;
-		}
-	}
-	set_bool(&n->allow_modpm,
-		 form_value(form, "{xmpp:prosody.im}muc#allow_modpm"),
-		 &cs->changed);
-	set_int(&n->max_users, form_value(form, "muc#roomconfig_maxusers"),
-		&cs->changed);
-	cs->members_only_on = n->members_only && !r->cfg.members_only;
-	cs->old_broadcast = r->cfg.presence_broadcast;
-	return true;
-}
-
-/* Copies the strings of c so that a failed submit leaves the room as it
- * was. */
-static bool config_copy(const muc_mem *m, room_config *dst,
-			const room_config *src)
-{
-	*dst = *src;
-	dst->name = mem_strdup(m, src->name);
-	dst->description = mem_strdup(m, src->description);
-	dst->language = mem_strdup(m, src->language);
-	dst->password = mem_strdup(m, src->password);
-	if ((src->name && !dst->name) ||
-	    (src->description && !dst->description) ||
-	    (src->language && !dst->language) ||
-	    (src->password && !dst->password)) {
-		config_free(m, dst);
-		return false;
-	}
-	return true;
-}
-
-static void announce(muc_room *r, const int *codes, int n)
-{
-	tmpl t;
-	int i;
-	char num[16];
-	tmpl_init(&t, r->svc, "message", r->jid);
-	buf_attr(&t.b, "type", "groupchat");
-	buf_puts(&t.b, "><x");
-	buf_attr(&t.b, "xmlns", NS_MUC_USER);
-	buf_putc(&t.b, '>');
-	for (i = 0; i < n; i++) {
-		snprintf(num, sizeof num, "%d", codes[i]);
-		buf_puts(&t.b, "<status");
-		buf_attr(&t.b, "code", num);
-		buf_puts(&t.b, "/>");
-	}
-	buf_puts(&t.b, "</x></message>");
-	tmpl_send_room(r, &t, NULL);
-	tmpl_free(&t);
-}
-
-/* When the roles whose presence is broadcast change, occupants of a role
- * now shown are shown, and those of a role now hidden are seen leaving
- * (while staying), as the reference does. */
-static void republish_for_broadcast(muc_room *r, unsigned old)
-{
-	unsigned now = r->cfg.presence_broadcast;
-	muc_occupant *o;
-	if (old == now)
-		return;
-	for (o = r->first; o; o = o->next) {
-		unsigned bit = 1u << o->role;
-		pres_status ps;
-		memset(&ps, 0, sizeof ps);
-		if ((now & bit) && !(old & bit)) {
-			broadcast_occupant(r, o, &ps);
-		} else if ((old & bit) && !(now & bit)) {
-			ps.hide = true;
-			broadcast_occupant(r, o, &ps);
-		}
-	}
-}
-
-void config_submit(muc_room *r, stanza *st, const xnode *form)
-{
-	muc_service *s = r->svc;
-	const char *type = xnode_attr(form, "type");
-	change_set cs;
-	int codes[3], n = 0;
-	if (type && strcmp(type, "cancel") == 0) {
-		send_result(s, st, NULL);
-		return;
-	}
-	if (!type || strcmp(type, "submit") != 0) {
-		send_error(s, st, "cancel", "bad-request",
-			   "Not a submitted form", NULL);
-		return;
-	}
-	/* An empty submission accepts the defaults (instant room, §10.1.2). */
-	if (xnode_first(form)) {
-		const char *ft = form_value(form, "FORM_TYPE");
-		if (!ft || strcmp(ft, FORM_ROOMCONFIG) != 0) {
-			send_error(s, st, "cancel", "bad-request",
-				   "Form is not of type room configuration",
-				   NULL);
-			return;
-		}
-	}
-	memset(&cs, 0, sizeof cs);
-	if (!config_copy(&s->mem, &cs.next, &r->cfg)) {
-		svc_nomem(s);
-		return;
-	}
-	if (!read_form(r, form, &cs)) {
-		config_free(&s->mem, &cs.next);
-		svc_nomem(s);
-		return;
-	}
-	if (cs.invalid) {
-		config_free(&s->mem, &cs.next);
-		send_error(s, st, "modify", "not-acceptable", NULL, NULL);
-		return;
-	}
-	config_free(&s->mem, &r->cfg);
-	r->cfg = cs.next;
-	r->locked = false;
-	/* §10.2: a room turned members-only removes non-members (322). */
-	if (cs.members_only_on) {
-		muc_occupant *o = r->first, *next;
-		pres_status ps;
-		memset(&ps, 0, sizeof ps);
-		ps.codes[ps.ncodes++] = 322;
-		for (; o; o = next) {
-			next = o->next;
-			if (affil_get(r, o->bare_jid) >= MUC_AFFIL_MEMBER)
-				continue;
-			/* prev_role: the remaining occupants are told too,
-			 * as XEP-0045 §10.2 says (the reference omits it) */
-			ps.prev_role = o->role;
-			o->role = MUC_ROLE_NONE;
-			broadcast_occupant(r, o, &ps);
-			occupant_remove(o);
-		}
-	}
-	/* stored before the owner is told it is done (as the reference) */
-	room_store_changed(r);
-	republish_for_broadcast(r, cs.old_broadcast);
-	send_result(s, st, NULL);
-	if (cs.changed)
-		codes[n++] = 104;
-	if (cs.whois_changed)
-		codes[n++] = r->cfg.whois == WHOIS_ANYONE ? 172 : 173;
-	if (n)
-		announce(r, codes, n);
-	room_reap_if_empty(r);
 }

@@ -37,6 +37,11 @@ int muc_service_set_option(muc_service *s, muc_option opt, long v)
 		if (d->default_history > d->history_length)
 			d->default_history = d->history_length;
 		return MUC_OK;
+	case MUC_OPT_DEFAULT_ALLOW_PM:
+		if (v > PM_NONE)
+			return MUC_ERR_INVALID;
+		d->allow_pm = (pm_policy)v;
+		return MUC_OK;
 	default:
 		break;
 	}
@@ -53,6 +58,12 @@ int muc_service_set_option(muc_service *s, muc_option opt, long v)
 	case MUC_OPT_DEFAULT_CHANGE_SUBJECT: d->change_subject = v; break;
 	case MUC_OPT_LOCK_NEW_ROOMS: s->no_lock = !v; break;
 	case MUC_OPT_ENFORCE_REGISTERED_NICK: s->enforce_nick = v; break;
+	case MUC_OPT_ADMINS_ARE_OWNERS: s->admins_are_owners = v; break;
+	case MUC_OPT_DEFAULT_ALLOW_MODPM: d->allow_modpm = v; break;
+	case MUC_OPT_ARCHIVING: s->archiving = v; break;
+	case MUC_OPT_DEFAULT_ARCHIVING: d->archiving = v; break;
+	case MUC_OPT_CONFIG_XEP_FIELDS: s->xep_fields = v; break;
+	case MUC_OPT_WHOIS_REPUBLISH: s->whois_republish = v; break;
 	default:
 		return MUC_ERR_INVALID;
 	}

@@ -51,6 +51,7 @@ static void write_state(buf *b, const muc_room *r)
 	option(b, "whois", c->whois == WHOIS_ANYONE ? "anyone" : "moderators");
 	option(b, "allow_pm", pm_policy_name(c->allow_pm));
 	option(b, "allow_modpm", c->allow_modpm ? "1" : "0");
+	option(b, "archiving", c->archiving ? "1" : "0");
 	option_int(b, "max_users", c->max_users);
 	option_int(b, "history_length", c->history_length);
 	option_int(b, "default_history", c->default_history);
@@ -206,6 +207,7 @@ static int apply_option(const muc_mem *m, room_config *c, const char *name,
 		{"moderated", &c->moderated},
 		{"change_subject", &c->change_subject},
 		{"allow_modpm", &c->allow_modpm},
+		{"archiving", &c->archiving},
 	};
 	struct {
 		const char *name;

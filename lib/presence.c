@@ -262,6 +262,9 @@ static void join(muc_service *s, muc_room *r, stanza *st)
 		ps.codes[ps.ncodes++] = 201;
 	if (r->cfg.whois == WHOIS_ANYONE)
 		ps.self_codes[ps.nself++] = 100;
+	/* §7.2.12: a joiner is warned that the room is logged */
+	if (s->archiving && r->cfg.archiving)
+		ps.self_codes[ps.nself++] = 170;
 	if (forced)
 		ps.self_codes[ps.nself++] = 210;
 	if (!is_new)

@@ -87,8 +87,11 @@ muc_occupant *room_occupant_by_real(const muc_room *r, const char *full)
 	return strmap_get(&r->by_real, full);
 }
 
+/* Service administrators count as owners of every room only when the
+ * host asks for it (MUC_OPT_ADMINS_ARE_OWNERS), as in Prosody 13 where
+ * component_admins_as_room_owners is off by default. */
 bool room_is_service_admin(const muc_room *r, const char *j)
 {
-	return svc_is_admin(r->svc, j);
+	return r->svc->admins_are_owners && svc_is_admin(r->svc, j);
 }
 

@@ -31,6 +31,14 @@ static const struct {
 	{"default_change_subject", MUC_OPT_DEFAULT_CHANGE_SUBJECT},
 	{"default_history_length", MUC_OPT_DEFAULT_HISTORY_LENGTH},
 	{"lock_new_rooms", MUC_OPT_LOCK_NEW_ROOMS},
+	{"enforce_registered_nick", MUC_OPT_ENFORCE_REGISTERED_NICK},
+	{"admins_are_owners", MUC_OPT_ADMINS_ARE_OWNERS},
+	{"default_allow_pm", MUC_OPT_DEFAULT_ALLOW_PM},
+	{"default_allow_modpm", MUC_OPT_DEFAULT_ALLOW_MODPM},
+	{"archiving", MUC_OPT_ARCHIVING},
+	{"default_archiving", MUC_OPT_DEFAULT_ARCHIVING},
+	{"config_xep_fields", MUC_OPT_CONFIG_XEP_FIELDS},
+	{"whois_republish", MUC_OPT_WHOIS_REPUBLISH},
 };
 
 /* Sets the option named by the string at name_idx to the value at idx. */

@@ -110,6 +110,25 @@ number_option("muc_room_default_history_length", "default_history_length");
 number_option("max_history_messages", "max_history");
 number_option("muc_max_rooms", "max_rooms");
 boolean_option("muc_room_locking", "lock_new_rooms");
+boolean_option("enforce_registered_nickname", "enforce_registered_nick");
+boolean_option("muc_room_default_always_allow_moderator_pms", "default_allow_modpm");
+do
+	-- Prosody 13's muc_room_default_allow_pm, as libmuc's 0..4
+	local pm = module:get_option("muc_room_default_allow_pm");
+	local values = { visitor = 0, participant = 1, moderator = 2, affiliated = 3, none = 4 };
+	if pm ~= nil then
+		if values[pm] then
+			set_option("muc_room_default_allow_pm", "default_allow_pm", values[pm]);
+		else
+			module:log("error", "muc_room_default_allow_pm = %q is not understood", tostring(pm));
+		end
+	end
+	-- Service administrators own every room: on by default in Prosody
+	-- 0.12, off from 13 (component_admins_as_room_owners).
+	local prosody_012 = tostring(prosody.version or ""):match("^0%.") ~= nil;
+	local as_owners = module:get_option_boolean("component_admins_as_room_owners", prosody_012);
+	set_option("component_admins_as_room_owners", "admins_are_owners", as_owners and 1 or 0);
+end
 -- libmuc's own limits
 number_option("libmuc_max_occupants", "max_occupants");
 number_option("libmuc_max_stanza_size", "max_stanza_bytes");
@@ -130,7 +149,7 @@ for _, name in ipairs {
 	"muc_room_default_language", "muc_room_default_allow_member_invites",
 	"muc_room_default_presence_broadcast", "muc_tombstones", "muc_tombstone_expiry",
 	"muc_room_lock_timeout", "muc_room_allow_public", "muc_room_allow_persistent",
-	"muc_occupant_id", "component_admins_as_room_owners", "enforce_registered_nickname",
+	"muc_occupant_id",
 	"allow_unaffiliated_register", "muc_registration_include_form", "muc_room_cache_size",
 } do
 	if module:get_option(name) ~= nil then

@@ -244,6 +244,49 @@ static void feed(world *w, const char *who, const char *xml, size_t len)
 	}
 }
 
+/* The script's "# libmuc-option:" lines, by muc_option name. */
+static bool set_options(muc_service *svc, const script *s, buf *err)
+{
+	static const struct {
+		const char *name;
+		muc_option opt;
+	} names[] = {
+#define OPT(n) {#n, MUC_OPT_##n}
+	    OPT(MAX_STANZA_BYTES),     OPT(MAX_DEPTH),
+	    OPT(MAX_ROOMS),            OPT(MAX_OCCUPANTS),
+	    OPT(MAX_HISTORY),          OPT(RESTRICT_CREATION),
+	    OPT(DEFAULT_PERSISTENT),   OPT(DEFAULT_PUBLIC),
+	    OPT(DEFAULT_MEMBERS_ONLY), OPT(DEFAULT_MODERATED),
+	    OPT(DEFAULT_WHOIS_ANYONE), OPT(DEFAULT_CHANGE_SUBJECT),
+	    OPT(DEFAULT_HISTORY_LENGTH), OPT(LOCK_NEW_ROOMS),
+	    OPT(ENFORCE_REGISTERED_NICK), OPT(ADMINS_ARE_OWNERS),
+	    OPT(DEFAULT_ALLOW_PM),     OPT(DEFAULT_ALLOW_MODPM),
+	    OPT(ARCHIVING),            OPT(DEFAULT_ARCHIVING),
+	    OPT(CONFIG_XEP_FIELDS),    OPT(WHOIS_REPUBLISH),
+#undef OPT
+	};
+	size_t i, k;
+	char num[32];
+	for (i = 0; i < s->noptions; i++) {
+		const script_option *o = &s->options[i];
+		int rc = MUC_ERR_NOT_FOUND;
+		for (k = 0; k < sizeof names / sizeof *names; k++)
+			if (strcmp(names[k].name, o->name) == 0)
+				rc = muc_service_set_option(svc, names[k].opt,
+							    o->value);
+		if (rc != MUC_OK) {
+			snprintf(num, sizeof num, "line %u: ", o->line);
+			buf_puts(err, num);
+			buf_puts(err, rc == MUC_ERR_NOT_FOUND
+					  ? "unknown libmuc option "
+					  : "libmuc refuses option ");
+			buf_puts(err, o->name);
+			return false;
+		}
+	}
+	return true;
+}
+
 bool world_init(world *w, const script *s, bool verbose, buf *err)
 {
 	muc_callbacks *cb = NULL;
@@ -278,6 +321,8 @@ bool world_init(world *w, const script *s, bool verbose, buf *err)
 	}
 	if (rc == MUC_OK)
 		rc = muc_service_add_admin(w->svc, MUC_ADMIN);
+	if (rc == MUC_OK && !set_options(w->svc, s, err))
+		return false;
 	if (rc != MUC_OK) {
 		buf_puts(err, "cannot set up the MUC service: ");
 		buf_puts(err, muc_strerror(rc));

@@ -259,6 +259,50 @@ static bool parse_action(script *s, const line *lines, size_t nlines,
 
 /* A header line (not a comment, not blank). Sets *in_header false at the
  * separator. */
+#define OPTION_PREFIX "# libmuc-option:"
+
+/* A header comment "# libmuc-option: NAME VALUE": recorded in s. Returns
+ * false when the comment is not one (then it may be the title). */
+static bool option_line(script *s, const char *st, size_t sn,
+			unsigned lineno, bool *ok, buf *err)
+{
+	size_t pn = strlen(OPTION_PREFIX), nn;
+	const char *p, *name;
+	char *end;
+	long v;
+	script_option *o;
+	if (sn < pn || strncmp(st, OPTION_PREFIX, pn) != 0)
+		return false;
+	p = st + pn;
+	while (p < st + sn && is_space(*p))
+		p++;
+	name = p;
+	while (p < st + sn && !is_space(*p))
+		p++;
+	nn = (size_t)(p - name);
+	errno = 0;
+	v = nn ? strtol(p, &end, 10) : 0;
+	if (!nn || end == p || errno || end != st + sn) {
+		*ok = say(err, lineno, "expected \"# libmuc-option: NAME VALUE\"",
+			  NULL);
+		return true;
+	}
+	o = realloc(s->options, (s->noptions + 1) * sizeof *o);
+	if (!o) {
+		*ok = say(err, 0, "out of memory", NULL);
+		return true;
+	}
+	s->options = o;
+	o[s->noptions].value = v;
+	o[s->noptions].line = lineno;
+	if (!(o[s->noptions].name = dup_n(name, nn))) {
+		*ok = say(err, 0, "out of memory", NULL);
+		return true;
+	}
+	s->noptions++;
+	return true;
+}
+
 static bool parse_header(script *s, const line *l, unsigned lineno,
 			 bool *in_header, buf *err)
 {
@@ -341,7 +385,10 @@ bool script_parse(const char *text, size_t len, script *s, buf *err)
 		if (!is_space(l->text[0]) &&
 		    (st[0] == '#' ||
 		     (sn >= 2 && st[0] == '/' && st[1] == '/'))) {
-			if (!s->title && in_header) {
+			if (in_header && !option_line(s, st, sn,
+						      (unsigned)(i + 1), &ok,
+						      err) &&
+			    !s->title) {
 				const char *t = st;
 				size_t tn = sn;
 				while (tn && *t == '#') {
@@ -423,6 +470,9 @@ void script_free(script *s)
 	free(s->clients);
 	free(s->steps);
 	free(s->title);
+	for (i = 0; i < s->noptions; i++)
+		free(s->options[i].name);
+	free(s->options);
 	memset(s, 0, sizeof *s);
 }
 

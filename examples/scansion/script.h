@@ -33,8 +33,19 @@ typedef struct script_step {
 	char *xml;      /* sends/receives: stanza text, variables unexpanded */
 } script_step;
 
+/* "# libmuc-option: NAME VALUE" in the header: a service option the
+ * in-process runner sets before the script starts (other runners read it
+ * as a comment). NAME is a muc_option without its MUC_OPT_ prefix. */
+typedef struct script_option {
+	char *name;
+	long value;
+	unsigned line;
+} script_option;
+
 typedef struct script {
 	char *title;    /* first leading '#' line, without the '#'s; or NULL */
+	script_option *options;
+	size_t noptions;
 	script_client *clients;
 	size_t nclients;
 	script_step *steps;

@@ -621,7 +621,7 @@ static int api_op(muc_service *s, const char *sender, const char *p, size_t n)
 		break;
 	case 'o':
 		/* options: which from the room byte, the value from the text */
-		rc = muc_service_set_option(s, (muc_option)((unsigned char)p[1] % 16),
+		rc = muc_service_set_option(s, (muc_option)((unsigned char)p[1] % 24),
 					    strtol(arg, NULL, 10));
 		break;
 	case 's':

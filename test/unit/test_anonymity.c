@@ -424,6 +424,25 @@ static void configure(const char *from, const char *room, bool instant)
 			rnd(2) ? "<value>visitor</value>" : "");
 	if (rnd(5) == 0)
 		FIELD("muc#roomconfig_historylength", rnd(2) ? "5" : "20");
+	/* the owner and admin lists (MUC_OPT_CONFIG_XEP_FIELDS): the
+	 * submitter stays owner, someone may join it or become admin */
+	if (rnd(6) == 0) {
+		char bare[64];
+		size_t k = strcspn(from, "/");
+		snprintf(bare, sizeof bare, "%.*s", (int)k, from);
+		n += (size_t)snprintf(
+			f + n, sizeof f - n,
+			"<field var='muc#roomconfig_roomowners'><value>%s"
+			"</value>%s</field>",
+			bare,
+			rnd(3) == 0 ? "<value>u4@example.net</value>" : "");
+	}
+	if (rnd(6) == 0)
+		FIELD("muc#roomconfig_roomadmins",
+		      pick((const char *const[]){"u5@example.net",
+						  "u6@evil.example",
+						  "u2@example.net"},
+			   3));
 #undef FIELD
 	in(from,
 	   "<iq from='%s' to='%s' type='set' id='cfg%d'><query xmlns='"
@@ -799,6 +818,19 @@ static void open_service(int seed)
 	ck_assert_int_eq(muc_service_new(&asvc, D, cb, &aca.a, NULL), MUC_OK);
 	muc_callbacks_del(cb);
 	ck_assert_int_eq(muc_service_add_admin(asvc, "sa@example.com"),
+			 MUC_OK);
+	/* the options that change who sees what: every other seed */
+	ck_assert_int_eq(muc_service_set_option(asvc, MUC_OPT_WHOIS_REPUBLISH,
+						seed % 2),
+			 MUC_OK);
+	ck_assert_int_eq(muc_service_set_option(
+			     asvc, MUC_OPT_ADMINS_ARE_OWNERS, seed % 2),
+			 MUC_OK);
+	ck_assert_int_eq(muc_service_set_option(asvc, MUC_OPT_CONFIG_XEP_FIELDS,
+						1),
+			 MUC_OK);
+	ck_assert_int_eq(muc_service_set_option(asvc, MUC_OPT_ARCHIVING,
+						seed % 3 == 0),
 			 MUC_OK);
 }
 

@@ -31,6 +31,14 @@ START_TEST(bad_values_refused)
 	ck_assert_int_eq(muc_service_set_option(svc,
 						MUC_OPT_DEFAULT_MODERATED, 2),
 			 MUC_ERR_INVALID);
+	ck_assert_int_eq(muc_service_set_option(svc, MUC_OPT_DEFAULT_ALLOW_PM,
+						5),
+			 MUC_ERR_INVALID);
+	ck_assert_int_eq(muc_service_set_option(svc, MUC_OPT_ARCHIVING, 2),
+			 MUC_ERR_INVALID);
+	ck_assert_int_eq(muc_service_set_option(svc, MUC_OPT_WHOIS_REPUBLISH,
+						2),
+			 MUC_ERR_INVALID);
 	ck_assert_int_eq(muc_service_set_option(svc, (muc_option)999, 1),
 			 MUC_ERR_INVALID);
 	ck_assert_int_eq(muc_service_set_option(svc, MUC_OPT_MAX_ROOMS, -1),

@@ -189,7 +189,8 @@ START_TEST(set_affiliation_self)
 }
 END_TEST
 
-/* mod_muc.lua, component_admins_as_room_owners (on by default):
+/* mod_muc.lua, component_admins_as_room_owners (MUC_OPT_ADMINS_ARE_OWNERS;
+ * on by default in Prosody 0.12, off in 13 and here):
  * get_affiliation answers "owner" for a service administrator, so one with
  * no affiliation in the room acts as an owner; and its set_affiliation
  * refuses (modify/not-acceptable) to give a service administrator any
@@ -198,6 +199,8 @@ START_TEST(set_affiliation_service_admin)
 {
 	int cell;
 	ck_assert_int_eq(muc_service_add_admin(svc, SERVICE_ADMIN), MUC_OK);
+	ck_assert_int_eq(
+	    muc_service_set_option(svc, MUC_OPT_ADMINS_ARE_OWNERS, 1), MUC_OK);
 	for (cell = 0; cell < NAFF * NAFF; cell++) {
 		muc_room *r = new_room(true);
 		char got;
@@ -215,6 +218,29 @@ START_TEST(set_affiliation_service_admin)
 		ck_assert_msg(got == want,
 			      "owner sets service admin -> %s: want %c got %c",
 			      aname(cell), want, got);
+		room_free(r);
+	}
+}
+END_TEST
+
+/* Without MUC_OPT_ADMINS_ARE_OWNERS (Prosody 13's default) a service
+ * administrator is whoever the room's lists say: with no affiliation it
+ * may set none, and it may be given any affiliation like anyone else. */
+START_TEST(service_admin_not_owner_by_default)
+{
+	int cell;
+	ck_assert_int_eq(muc_service_add_admin(svc, SERVICE_ADMIN), MUC_OK);
+	for (cell = 0; cell < NAFF; cell++) {
+		muc_room *r = new_room(true);
+		char got = may_affil(r, SERVICE_ADMIN "/console", TARGET_BARE,
+				     cell);
+		ck_assert_msg(got == 'n', "service admin sets none -> %s: %c",
+			      aname(cell), got);
+		got = may_affil(r, FOUNDER "/home", SERVICE_ADMIN, cell);
+		ck_assert_msg(got == 'y', "owner gives service admin %s: %c",
+			      aname(cell), got);
+		ck_assert_int_eq(affil_get(r, SERVICE_ADMIN), MUC_AFFIL_NONE);
+		ck_assert(!perm_configure(r, SERVICE_ADMIN "/console"));
 		room_free(r);
 	}
 }
@@ -530,6 +556,8 @@ START_TEST(configure_matrix)
 {
 	int cell;
 	ck_assert_int_eq(muc_service_add_admin(svc, SERVICE_ADMIN), MUC_OK);
+	ck_assert_int_eq(
+	    muc_service_set_option(svc, MUC_OPT_ADMINS_ARE_OWNERS, 1), MUC_OK);
 	for (cell = 0; cell < NAFF * NROLE; cell++) {
 		int a = cell / NROLE, role = cell % NROLE;
 		muc_room *r = new_room(true);
@@ -718,6 +746,7 @@ Suite *make_permission_suite(void)
 	tcase_add_test(ta, set_affiliation_matrix);
 	tcase_add_test(ta, set_affiliation_self);
 	tcase_add_test(ta, set_affiliation_service_admin);
+	tcase_add_test(ta, service_admin_not_owner_by_default);
 	tcase_add_test(ta, set_affiliation_domains);
 	suite_add_tcase(s, ta);
 	tcase_add_checked_fixture(tr, harness_setup, harness_teardown);

@@ -131,6 +131,10 @@ T.test("admins", function()
 	T.raises(function() room:set_affiliation("x@localhost", "member", nil, "boss@localhost") end,
 		libmuc.strerror(libmuc.ERR_NOT_ALLOWED))
 	svc:add_admin("Boss@Localhost")
+	-- an administrator is no owner of the room until the host says so
+	T.raises(function() room:set_affiliation("x@localhost", "member", nil, "boss@localhost/laptop") end,
+		libmuc.strerror(libmuc.ERR_NOT_ALLOWED))
+	svc:set_option("admins_are_owners", true)
 	room:set_affiliation("x@localhost", "member", nil, "boss@localhost/laptop")
 	T.eq(room:affiliation("x@localhost"), "member")
 end)

@@ -147,6 +147,10 @@ def test_destroy(room: libmuc.Room, oids: dict[str, str]) -> None:
 def test_service_admin_owns_every_room(service: libmuc.Service) -> None:
     service.add_admin("admin@localhost")
     service.feed(join(JULIET, "juliet"))
+    # Prosody 13's default: an administrator is no owner of the room
+    assert service[ROOM].affiliation("admin@localhost/x") is \
+        libmuc.Affiliation.NONE
+    service.set_option(libmuc.Option.ADMINS_ARE_OWNERS, 1)
     assert service[ROOM].affiliation("admin@localhost/x") is \
         libmuc.Affiliation.OWNER
 
