@@ -270,8 +270,9 @@ MUC_API int muc_service_set_option(muc_service *service, muc_option option,
 MUC_API const char *muc_service_domain(const muc_service *service);
 
 /*
- * Makes a bare JID a service administrator: it may destroy any room through
- * the service's ad-hoc command, may create rooms when creation is
+ * Makes a bare JID a service administrator: it may destroy any room and
+ * set anyone's affiliation in any room through the service's ad-hoc
+ * commands (XEP-0050, as Prosody's), may create rooms when creation is
  * restricted, may re-create a destroyed room at once, and with
  * MUC_OPT_ADMINS_ARE_OWNERS acts as owner of every room.
  * Errors: MUC_ERR_INVALID, MUC_ERR_JID, MUC_ERR_NOMEM.

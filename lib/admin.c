@@ -121,7 +121,7 @@ static int resolve(muc_service *s, muc_room *r, const char *actor,
 		j.bare = NULL;
 		jid_free(&s->mem, &j);
 	}
-	if (nick_s) {
+	if (nick_s && *nick_s) {
 		op->nick = prep_nick(s, r, nick_s, &rc);
 		if (!op->nick)
 			return rc == MUC_ERR_NOMEM
@@ -129,6 +129,17 @@ static int resolve(muc_service *s, muc_room *r, const char *actor,
 					      "internal-server-error", NULL, rc)
 				       : fail(err, "modify", "jid-malformed",
 					      "invalid nickname", MUC_ERR_JID);
+	} else if (nick_s) {
+		/* An empty nick (which resourceprep lets through) names no
+		 * one, as in the reference: a role change finds no
+		 * occupant, an affiliation change by nick alone no JID, and
+		 * one with a JID reserves nothing. */
+		if (role && !aff)
+			return fail(err, "modify", "item-not-found", NULL,
+				    MUC_ERR_NOT_FOUND);
+		if (!jid_s)
+			return fail(err, "cancel", "bad-request", NULL,
+				    MUC_ERR_INVALID);
 	}
 	if (!op->bare && op->nick) {
 		muc_occupant *o = room_occupant_by_nick(r, op->nick);

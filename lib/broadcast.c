@@ -33,6 +33,11 @@ static void put_item(buf *b, const muc_room *r, const muc_occupant *o,
 	if (ps && (ps->actor || ps->reason)) {
 		const muc_occupant *a =
 			ps->actor ? room_occupant_by_real(r, ps->actor) : NULL;
+		/* An actor who is being removed by this very change has no
+		 * nick any more, as with the reference (it looks the nick
+		 * up after the removal). */
+		if (a && a->role == MUC_ROLE_NONE)
+			a = NULL;
 		buf_putc(b, '>');
 		if (ps->actor && (actor_jid || a)) {
 			buf_puts(b, "<actor");
@@ -112,8 +117,13 @@ static void build_from(tmpl *t, const muc_room *r, const muc_occupant *o,
 	if (!p) {
 		buf_attr(&t->b, "type", "unavailable");
 	} else {
+		bool vanish = ps && ps->vanish;
 		for (i = 0; i < p->nattrs; i++)
-			buf_attr(&t->b, p->attrs[i].name, p->attrs[i].value);
+			if (!vanish || strcmp(p->attrs[i].name, "type") != 0)
+				buf_attr(&t->b, p->attrs[i].name,
+					 p->attrs[i].value);
+		if (vanish)
+			buf_attr(&t->b, "type", "unavailable");
 	}
 	buf_putc(&t->b, '>');
 	for (c = p ? p->children : NULL; c; c = c->next)
@@ -187,13 +197,26 @@ void broadcast_occupant(muc_room *r, muc_occupant *o, const pres_status *ps)
 		     (ps && ps->prev_role != MUC_ROLE_NONE &&
 		      (bc & (1u << ps->prev_role)));
 	muc_occupant *n;
+	pres_status vanishing;
+	const pres_status *ops = ps; /* what the others are shown */
 	memset(&v, 0, sizeof v);
 	if (ps && ps->self_only)
 		shown = false;
+	/* A role that is no longer broadcast leaves the others' view: its
+	 * presence reaches them as unavailable, as the reference does. */
+	if (shown && ps && !ps->hide && !(bc & (1u << o->role)) &&
+	    o->role != MUC_ROLE_NONE) {
+		vanishing = *ps;
+		vanishing.vanish = true;
+		ops = &vanishing;
+	}
 	for (n = r->first; n && shown; n = n->next) {
-		if (n == o)
+		/* Occupants removed by the same change (role none, about to
+		 * go) hear only of themselves, as with the reference, which
+		 * removes them all before telling anyone. */
+		if (n == o || n->role == MUC_ROLE_NONE)
 			continue;
-		tmpl_send_occupant(s, view_for(&v, r, o, n, ps), n);
+		tmpl_send_occupant(s, view_for(&v, r, o, n, ops), n);
 	}
 	views_free(&v);
 	if (ps && ps->hide)
@@ -204,7 +227,10 @@ void broadcast_occupant(muc_room *r, muc_occupant *o, const pres_status *ps)
 	if (o->role == MUC_ROLE_NONE || (ps && ps->unavailable)) {
 		tmpl self;
 		tmpl_init(&self, s, "presence", o->occupant_jid);
-		build_presence(&self, r, o, true, true, ps, false);
+		/* a session leaving a nick it keeps a role under (a nick
+		 * change) sees its own presence, which has no occupant id */
+		build_from(&self, r, o, shown_presence(o, ps),
+			   o->role == MUC_ROLE_NONE, true, true, ps, false);
 		tmpl_send_occupant(s, &self, o);
 		tmpl_free(&self);
 		return;

@@ -17,6 +17,7 @@
 #define NS_MUC_USER "http://jabber.org/protocol/muc#user"
 #define NS_MUC_ADMIN "http://jabber.org/protocol/muc#admin"
 #define NS_MUC_OWNER "http://jabber.org/protocol/muc#owner"
+#define NS_MUC_UNIQUE "http://jabber.org/protocol/muc#unique"
 #define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
 #define NS_DATA "jabber:x:data"
 #define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
@@ -193,6 +194,8 @@ struct muc_service {
 const xnode *form_field(const xnode *form, const char *var);
 /* The text of its first <value/> ("" when empty), or NULL when absent. */
 const char *form_value(const xnode *form, const char *var);
+/* The same, but "" also for a field without a <value/> (NULL: no field). */
+const char *form_text(const xnode *form, const char *var);
 /* Builders (each NULL-safe in its first node, so calls can be chained):
  * <field type label var>[<desc/>], a <value/>, an <option label/>. */
 xnode *form_add_field(const muc_mem *m, xnode *form, const char *var,
@@ -294,6 +297,8 @@ typedef struct pres_status {
 	bool unavailable;          /* leaving this nick, keeping the role */
 	muc_role prev_role;        /* role before this change (broadcast) */
 	bool hide;                 /* others see it leave; it stays */
+	bool vanish;               /* others get its presence as unavailable
+				    * (its role is no longer broadcast) */
 } pres_status;
 
 /* Sends occupant o's current presence (role NONE: unavailable) to everyone
@@ -393,6 +398,10 @@ bool parse_affiliation(const char *s, muc_affiliation *out);
 bool parse_role(const char *s, muc_role *out);
 void admin_iq(muc_service *s, muc_room *r, stanza *st, const xnode *q);
 void owner_iq(muc_service *s, muc_room *r, stanza *st, const xnode *q);
+/* adhoc.c: the service's ad-hoc commands (XEP-0050) and their discovery.
+ * adhoc_execute is false for a node it does not know (nothing sent). */
+bool adhoc_execute(muc_service *s, stanza *st, const xnode *cmd);
+void adhoc_disco(muc_service *s, stanza *st, const xnode *q);
 void register_iq(muc_service *s, muc_room *r, stanza *st, const xnode *q);
 void disco_room_info(muc_service *s, muc_room *r, stanza *st,
 		     const xnode *q);

@@ -112,16 +112,16 @@ static bool set_text(const muc_mem *m, char **slot, const char *v,
 	return true;
 }
 
-/* A boolean field: absent or without a value leaves it as it is. */
+/* A boolean field. As the reference, one submitted without a value (or
+ * with an empty one) turns the option off. */
 static void read_bool(change_set *cs, const xnode *form, const char *var,
 		      bool *slot, bool *changed)
 {
-	const xnode *f = form_field(form, var);
-	const char *v = f ? xnode_child_text(f, "value", NULL) : NULL;
+	const char *v = form_text(form, var);
 	int b;
 	if (!v)
 		return;
-	if ((b = parse_bool(v)) < 0) {
+	if ((b = *v ? parse_bool(v) : 0) < 0) {
 		refuse(cs, var);
 		return;
 	}
@@ -153,19 +153,20 @@ static bool read_texts(muc_room *r, const xnode *form, change_set *cs)
 {
 	const muc_mem *m = &r->svc->mem;
 	room_config *n = &cs->next;
-	const char *lang = form_value(form, "muc#roomconfig_lang");
+	/* a field without a value clears the text, as the reference */
+	const char *lang = form_text(form, "muc#roomconfig_lang");
 	if (lang && !lang_valid(lang)) {
 		refuse(cs, "muc#roomconfig_lang");
 		lang = NULL;
 	}
-	return set_text(m, &n->name, form_value(form, "muc#roomconfig_roomname"),
+	return set_text(m, &n->name, form_text(form, "muc#roomconfig_roomname"),
 			&cs->changed) &&
 	       set_text(m, &n->description,
-			form_value(form, "muc#roomconfig_roomdesc"),
+			form_text(form, "muc#roomconfig_roomdesc"),
 			&cs->changed) &&
 	       set_text(m, &n->language, lang, &cs->changed) &&
 	       set_text(m, &n->password,
-			form_value(form, "muc#roomconfig_roomsecret"),
+			form_text(form, "muc#roomconfig_roomsecret"),
 			&cs->changed);
 }
 
@@ -194,7 +195,8 @@ static void read_choices(muc_room *r, const xnode *form, change_set *cs)
 {
 	room_config *n = &cs->next;
 	const xnode *f;
-	const char *v = form_value(form, "muc#roomconfig_whois");
+	/* Without a value the reference fails an assertion; refused. */
+	const char *v = form_text(form, "muc#roomconfig_whois");
 	if (v) {
 		whois_policy w = WHOIS_MODERATORS;
 		if (strcmp(v, "anyone") == 0)
@@ -219,20 +221,33 @@ static void read_choices(muc_room *r, const xnode *form, change_set *cs)
 			else
 				mask |= 1u << role;
 		}
+		/* no role at all: the reference fails (a Lua error) and
+		 * changes nothing; refused */
+		if (!xnode_child(f, "value", NULL))
+			refuse(cs, "muc#roomconfig_presencebroadcast");
 		if (mask != n->presence_broadcast) {
 			n->presence_broadcast = mask;
 			cs->changed = true;
 		}
 	}
-	v = form_value(form, "muc#roomconfig_allowpm");
+	/* As Prosody 13's restrict_pm: no value restores the default, and
+	 * that, like an alias of the value already set, always counts as a
+	 * change (104). */
+	v = form_text(form, "muc#roomconfig_allowpm");
 	if (v) {
-		pm_policy k;
-		if (!pm_policy_parse(v, &k))
+		pm_policy k = PM_VISITOR;
+		if (*v && !pm_policy_parse(v, &k))
 			refuse(cs, "muc#roomconfig_allowpm");
-		else if (k != n->allow_pm) {
+		else if (k != n->allow_pm || !*v ||
+			 strcmp(v, pm_policy_name(k)) != 0) {
 			n->allow_pm = k;
 			cs->changed = true;
 		}
+	}
+	v = form_text(form, VAR_MODPM);
+	if (v && !*v) {
+		n->allow_modpm = false;
+		cs->changed = true;
 	}
 	v = form_value(form, "muc#roomconfig_maxusers");
 	if (v) {
@@ -259,15 +274,12 @@ static void read_history(const xnode *form, change_set *cs)
 		n->history_length = k;
 		cs->changed = true;
 	}
+	/* capped by the length; never a 104: the reference's setter does
+	 * not report a change */
 	if (read_count(cs, form, "muc#roomconfig_defaulthistorymessages",
-		       &k)) {
-		if (k > n->history_length)
-			k = n->history_length;
-		if (k != n->default_history) {
-			n->default_history = k;
-			cs->changed = true;
-		}
-	}
+		       &k))
+		n->default_history = k > n->history_length ? n->history_length
+							   : k;
 }
 
 /* ---- The owner and admin lists (MUC_OPT_CONFIG_XEP_FIELDS) ------------ */
@@ -349,7 +361,7 @@ static bool plan_lists(muc_room *r, const xnode *form, change_set *cs)
 	const xnode *fo = form_field(form, VAR_OWNERS);
 	const xnode *fa = form_field(form, VAR_ADMINS);
 	char **owners = NULL, **admins = NULL;
-	size_t no = 0, na = 0, i, owners_after = 0;
+	size_t no = 0, na = 0, i, owners_before = 0, owners_after = 0;
 	const affil_entry *e;
 	bool ok = true;
 	if (!s->xep_fields || (!fo && !fa))
@@ -371,12 +383,14 @@ static bool plan_lists(muc_room *r, const xnode *form, change_set *cs)
 		bool is_owner = e->affiliation == MUC_AFFIL_OWNER;
 		if (!is_owner && e->affiliation != MUC_AFFIL_ADMIN)
 			continue;
+		owners_before += is_owner;
+		/* without an owner list, owners stay unless made admins */
+		if (is_owner && !fo && !listed(admins, na, e->jid))
+			owners_after++;
 		if (listed(owners, no, e->jid) || listed(admins, na, e->jid))
 			continue;
 		if ((is_owner && fo) || (!is_owner && fa))
 			ok = add_change(s, cs, e->jid, MUC_AFFIL_NONE);
-		else if (is_owner)
-			owners_after++;
 	}
 	owners_after += fo ? no : 0;
 	/* service administrators who own every room stay owners */
@@ -387,8 +401,8 @@ static bool plan_lists(muc_room *r, const xnode *form, change_set *cs)
 					   ? VAR_ADMINS
 					   : VAR_OWNERS);
 	/* §10.5: the room is never left without an owner */
-	if (ok && fo && owners_after == 0)
-		refuse(cs, VAR_OWNERS);
+	if (ok && owners_before > 0 && owners_after == 0)
+		refuse(cs, fo ? VAR_OWNERS : VAR_ADMINS);
 done:
 	free_jids(s, owners, no);
 	free_jids(s, admins, na);

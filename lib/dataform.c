@@ -8,6 +8,8 @@
 const xnode *form_field(const xnode *form, const char *var)
 {
 	const xnode *f;
+	if (!form)
+		return NULL;
 	for (f = xnode_child(form, "field", NULL); f;
 	     f = xnode_next(f, "field", NULL)) {
 		const char *v = xnode_attr(f, "var");
@@ -46,4 +48,11 @@ bool form_add_option(const muc_mem *m, xnode *field, const char *label,
 	xnode *o = field ? xnode_add(m, field, "option", NULL) : NULL;
 	return o && xnode_set_attr(m, o, "label", label) &&
 	       form_add_value(m, o, value);
+}
+
+const char *form_text(const xnode *form, const char *var)
+{
+	const xnode *f = form_field(form, var);
+	const char *v = f ? xnode_child_text(f, "value", NULL) : NULL;
+	return f && !v ? "" : v;
 }

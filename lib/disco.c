@@ -28,9 +28,12 @@ void disco_room_info(muc_service *s, muc_room *r, stanza *st,
 	xnode *reply = xnode_new(m, "query", NS_DISCO_INFO), *id, *x;
 	char num[32];
 	bool ok = reply != NULL;
-	if (ok && node) {
+	if (ok && node)
 		ok = xnode_set_attr(m, reply, "node", node);
-		if (ok && strcmp(node, "x-roomuser-item") == 0) {
+	/* a node the room does not know is empty, as the reference answers;
+	 * an empty one is no node */
+	if (ok && node && *node) {
+		if (strcmp(node, "x-roomuser-item") == 0) {
 			affil_entry *e = affil_entry_get(r, st->from.bare);
 			if (e && e->nick) {
 				id = xnode_add(m, reply, "identity", NULL);
@@ -40,11 +43,6 @@ void disco_room_info(muc_service *s, muc_room *r, stanza *st,
 				     xnode_set_attr(m, id, "name", e->nick) &&
 				     xnode_set_attr(m, id, "type", "text");
 			}
-		} else if (ok) {
-			xnode_free(m, reply);
-			send_error(s, st, "cancel", "item-not-found", NULL,
-				   NULL);
-			return;
 		}
 		goto send;
 	}

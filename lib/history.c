@@ -55,8 +55,14 @@ void history_add(muc_room *r, const xnode *msg)
 	history_entry *e;
 	xnode *d;
 	char stamp[32];
-	if (!is_historic(msg) || r->cfg.history_length <= 0)
+	if (!is_historic(msg))
 		return;
+	/* As the reference, a lowered length takes effect when the next
+	 * message comes: a length of 0 then forgets the whole history. */
+	if (r->cfg.history_length <= 0) {
+		history_free(r);
+		return;
+	}
 	e = mem_calloc(&s->mem, sizeof *e);
 	if (!e) {
 		svc_nomem(s);
@@ -163,9 +169,9 @@ static void send_history(muc_room *r, const char *to, const xnode *muc_x)
 		has_since = true;
 	}
 	if (!has_chars && !has_stanzas && !has_since) {
-		maxstanzas = r->cfg.default_history < r->cfg.history_length
-				     ? r->cfg.default_history
-				     : r->cfg.history_length;
+		/* the room's default, which was capped by the history
+		 * length when it was set, not since (as the reference) */
+		maxstanzas = r->cfg.default_history;
 		has_stanzas = true;
 	}
 	/* Walk back from the newest message while every limit holds; then

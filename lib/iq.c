@@ -1,6 +1,6 @@
-/* iq routing: to a room (admin, owner, register, disco, ping), to an
- * occupant (forwarded between occupants, §7.5, and XEP-0410 self-ping),
- * and to the service itself (disco, the destroy ad-hoc command). */
+/* iq routing: to a room (admin, owner, register, disco), to an occupant
+ * (forwarded between occupants, §7.5, and XEP-0410 self-ping), and to the
+ * service itself (disco, muc#unique; ad-hoc commands are adhoc.c's). */
 #include "common.h"
 #include "sha256.h"
 
@@ -9,7 +9,6 @@
 #include <string.h>
 
 #define NS_PING "urn:xmpp:ping"
-#define NODE_DESTROY "http://prosody.im/protocol/muc#destroy"
 
 static bool is_request(const stanza *st)
 {
@@ -43,9 +42,7 @@ void iq_to_room(muc_service *s, muc_room *r, stanza *st)
 		else
 			svc_nomem(s);
 		xnode_free(&s->mem, reply);
-	} else if (get && strcmp(q->ns, NS_PING) == 0)
-		send_result(s, st, NULL);
-	else
+	} else
 		send_error(s, st, "cancel", "service-unavailable", NULL, NULL);
 }
 
@@ -196,7 +193,7 @@ static void service_disco_info(muc_service *s, stanza *st)
 	/* the reference's order, without its archive feature */
 	static const char *const features[] = {
 		NS_OCCUPANT_ID, NS_MUC, NS_DISCO_INFO, NS_DISCO_ITEMS,
-		NS_COMMANDS, "http://jabber.org/protocol/muc#unique"};
+		NS_COMMANDS, NS_MUC_UNIQUE};
 	size_t i;
 	bool ok = q && (id = xnode_add(m, q, "identity", NULL)) &&
 		  xnode_set_attr(m, id, "type", "text") &&
@@ -236,123 +233,17 @@ static void service_disco_items(muc_service *s, stanza *st)
 	xnode_free(m, q);
 }
 
-static int cmp_str(const void *a, const void *b)
+/* XEP-0045 §10.1.4: a room name nobody has used, from the id hook. */
+static void unique_name(muc_service *s, stanza *st)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The form of the destroy command, listing every room (sorted). */
-static bool destroy_form(muc_service *s, xnode *cmd)
-{
-	const muc_mem *m = &s->mem;
-	xnode *x = xnode_add(m, cmd, "x", NS_DATA), *f, *ft, *acts;
-	const char **jids = NULL;
-	muc_room *r;
-	size_t n = 0, i;
-	bool ok = x && xnode_set_attr(m, x, "type", "form") &&
-		  xnode_add_text_child(m, x, "title", "Destroy rooms") &&
-		  xnode_add_text_child(m, x, "instructions",
-				       "Select the rooms to destroy") &&
-		  (ft = xnode_add(m, x, "field", NULL)) &&
-		  xnode_set_attr(m, ft, "type", "hidden") &&
-		  xnode_set_attr(m, ft, "var", "FORM_TYPE") &&
-		  xnode_add_text_child(m, ft, "value", NODE_DESTROY) &&
-		  (f = xnode_add(m, x, "field", NULL)) &&
-		  xnode_set_attr(m, f, "type", "list-multi") &&
-		  xnode_set_attr(m, f, "label", "Rooms to destroy:") &&
-		  xnode_set_attr(m, f, "var", "rooms");
-	if (ok && s->nrooms) {
-		jids = mem_alloc(m, s->nrooms * sizeof *jids);
-		ok = jids != NULL;
-		for (r = s->room_first; ok && r; r = r->next)
-			jids[n++] = r->jid;
-		if (ok)
-			qsort(jids, n, sizeof *jids, cmp_str);
-	}
-	for (i = 0; ok && i < n; i++) {
-		xnode *o = xnode_add(m, f, "option", NULL);
-		ok = o && xnode_set_attr(m, o, "label", jids[i]) &&
-		     xnode_add_text_child(m, o, "value", jids[i]);
-	}
-	mem_free(m, jids);
-	return ok && xnode_add(m, f, "required", NULL) &&
-	       (acts = xnode_add(m, cmd, "actions", NULL)) &&
-	       xnode_set_attr(m, acts, "execute", "complete") &&
-	       xnode_add(m, acts, "next", NULL) &&
-	       xnode_add(m, acts, "complete", NULL);
-}
-
-/* The reference's ad-hoc command (XEP-0050) for service admins: destroy
- * rooms. */
-static void destroy_command(muc_service *s, stanza *st, const xnode *cmd)
-{
-	static const char denied[] =
-		"You don't have permission to execute this command";
-	const muc_mem *m = &s->mem;
-	const xnode *x = xnode_child(cmd, "x", NS_DATA), *f = NULL, *v;
-	xnode *reply = xnode_new(m, "command", NS_COMMANDS), *note;
-	buf text;
-	char sid[128];
-	buf_init(&text, m);
-	if (!reply || !xnode_set_attr(m, reply, "node", NODE_DESTROY))
-		goto nomem;
-	if (!svc_is_admin(s, st->from.bare)) {
-		send_command_denied(s, st, NODE_DESTROY, denied);
-		goto done;
-	}
-	if (!svc_new_id(s, sid, sizeof sid) ||
-	    !xnode_set_attr(m, reply, "sessionid", sid))
-		goto nomem;
-	if (!x) {
-		/* No form yet: offer it (XEP-0050 §3.4). */
-		if (!xnode_set_attr(m, reply, "status", "executing") ||
-		    !destroy_form(s, reply))
-			goto nomem;
-		send_result(s, st, reply);
-		goto done;
-	}
-	for (f = xnode_child(x, "field", NULL); f;
-	     f = xnode_next(f, "field", NULL)) {
-		const char *var = xnode_attr(f, "var");
-		if (var && strcmp(var, "rooms") == 0 &&
-		    xnode_child(f, "value", NULL))
-			break;
-	}
-	if (!xnode_set_attr(m, reply, "status", "completed") ||
-	    !(note = xnode_add(m, reply, "note", NULL)))
-		goto nomem;
-	if (!f) {
-		static const char missing[] = "rooms: Required value missing";
-		if (!xnode_set_attr(m, note, "type", "error") ||
-		    !xnode_add_text(m, note, missing, sizeof missing - 1))
-			goto nomem;
-	} else {
-		buf_puts(&text, "The following rooms were destroyed:");
-		for (v = xnode_child(f, "value", NULL); v;
-		     v = xnode_next(v, "value", NULL)) {
-			int rc;
-			char *bare = jid_prep_bare(m, xnode_text(v) ?
-							   xnode_text(v) : "",
-						   &rc);
-			muc_room *r = bare ? strmap_get(&s->rooms, bare) : NULL;
-			if (r) {
-				buf_putc(&text, '\n');
-				buf_puts(&text, r->jid);
-				room_destroy(r, NULL, NULL, NULL);
-			}
-			mem_free(m, bare);
-		}
-		if (!buf_ok(&text) || !xnode_set_attr(m, note, "type", "info") ||
-		    !xnode_add_text(m, note, text.data, text.len))
-			goto nomem;
-	}
-	send_result(s, st, reply);
-	goto done;
-nomem:
-	svc_nomem(s);
-done:
-	buf_free(&text);
-	xnode_free(m, reply);
+	char id[128];
+	xnode *u = xnode_new(&s->mem, "unique", NS_MUC_UNIQUE);
+	if (u && svc_new_id(s, id, sizeof id) &&
+	    xnode_add_text(&s->mem, u, id, strlen(id)))
+		send_result(s, st, u);
+	else
+		svc_nomem(s);
+	xnode_free(&s->mem, u);
 }
 
 void iq_to_service(muc_service *s, stanza *st)
@@ -371,12 +262,21 @@ void iq_to_service(muc_service *s, stanza *st)
 	else if (get && strcmp(q->ns, NS_DISCO_ITEMS) == 0 &&
 		 !xnode_attr(q, "node"))
 		service_disco_items(s, st);
-	else if (get && strcmp(q->ns, NS_PING) == 0)
-		send_result(s, st, NULL);
+	else if (get && (strcmp(q->ns, NS_DISCO_INFO) == 0 ||
+			 strcmp(q->ns, NS_DISCO_ITEMS) == 0))
+		adhoc_disco(s, st, q);
+	else if (get && strcmp(q->name, "unique") == 0 &&
+		 strcmp(q->ns, NS_MUC_UNIQUE) == 0)
+		unique_name(s, st);
 	else if (!get && strcmp(q->name, "command") == 0 &&
-		 strcmp(q->ns, NS_COMMANDS) == 0 && xnode_attr(q, "node") &&
-		 strcmp(xnode_attr(q, "node"), NODE_DESTROY) == 0)
-		destroy_command(s, st, q);
+		 strcmp(q->ns, NS_COMMANDS) == 0 && adhoc_execute(s, st, q))
+		;
+	else if (strcmp(q->name, "query") == 0 &&
+		 (strcmp(q->ns, NS_MUC_ADMIN) == 0 ||
+		  strcmp(q->ns, NS_MUC_OWNER) == 0))
+		/* the reference looks these up as a room at the service's
+		 * own address, and finds none */
+		send_error(s, st, "cancel", "item-not-found", NULL, s->domain);
 	else
 		send_error(s, st, "cancel", "service-unavailable", NULL, NULL);
 }

@@ -80,10 +80,44 @@ static void change_subject(muc_service *s, muc_room *r, muc_occupant *o,
 	tmpl_free(&t);
 }
 
+/* Drops delays that claim to be the room's own (XEP-0203 and the legacy
+ * jabber:x:delay), as the reference does: only the room stamps history. */
+static void strip_forged_delays(muc_service *s, muc_room *r, xnode *msg)
+{
+	xnode *c = msg->children, *next;
+	for (; c; c = next) {
+		const char *by;
+		next = c->next;
+		if (!c->name ||
+		    !((strcmp(c->name, "delay") == 0 &&
+		       strcmp(c->ns, NS_DELAY) == 0) ||
+		      (strcmp(c->name, "x") == 0 &&
+		       strcmp(c->ns, "jabber:x:delay") == 0)))
+			continue;
+		by = xnode_attr(c, "from");
+		if (by && strcmp(by, r->jid) == 0) {
+			xnode_unlink(msg, c);
+			xnode_free(&s->mem, c);
+		}
+	}
+}
+
 static void groupchat(muc_service *s, muc_room *r, stanza *st)
 {
 	muc_occupant *o = room_occupant_by_real(r, st->from.full);
 	const xnode *subject = xnode_child(st->x, "subject", NS_CLIENT);
+	/* Every groupchat message gets an id before anything else, so that
+	 * even a refusal names it, as the reference does. */
+	if (!st->id) {
+		char idbuf[128];
+		if (!svc_new_id(s, idbuf, sizeof idbuf) ||
+		    !xnode_set_attr(&s->mem, st->x, "id", idbuf)) {
+			svc_nomem(s);
+			return;
+		}
+		st->id = xnode_attr(st->x, "id");
+	}
+	strip_forged_delays(s, r, st->x);
 	if (!o) {
 		send_error(s, st, "cancel", "not-acceptable",
 			   "You are not currently connected to this chat",
@@ -107,15 +141,6 @@ static void groupchat(muc_service *s, muc_room *r, stanza *st)
 				   "You are not allowed to change the subject",
 				   NULL);
 		return;
-	}
-	/* Every reflected message gets an id, as the reference does. */
-	if (!st->id) {
-		char idbuf[128];
-		if (!svc_new_id(s, idbuf, sizeof idbuf) ||
-		    !xnode_set_attr(&s->mem, st->x, "id", idbuf)) {
-			svc_nomem(s);
-			return;
-		}
 	}
 	if (!occupant_id_stamp(s, st->x, o)) {
 		svc_nomem(s);
@@ -285,12 +310,21 @@ void message_to_room(muc_service *s, muc_room *r, stanza *st)
 		occupant_kick_for_error(r, st, true);
 		return;
 	}
-	if (type && strcmp(type, "normal") != 0)
+	/* Chat and headline messages are not the room's business: the
+	 * server answers for it, as Prosody's does. An unknown type is
+	 * "normal" (RFC 6121 §5.2.2). */
+	if (type && (strcmp(type, "chat") == 0 ||
+		     strcmp(type, "headline") == 0)) {
+		send_error(s, st, "cancel", "service-unavailable", NULL, NULL);
 		return;
+	}
 	x = xnode_child(st->x, "x", NS_MUC_USER);
 	if (!x) {
 		if (is_request_form(st->x))
 			voice_request(s, r, st);
+		else
+			send_error(s, st, "cancel", "service-unavailable",
+				   NULL, NULL);
 		return;
 	}
 	payload = xnode_first(x);

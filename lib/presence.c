@@ -55,6 +55,14 @@ bool occupant_kick_for_error(muc_room *r, stanza *st, bool only_kickable)
 	} else {
 		buf_puts(&msg, "presence error");
 	}
+	/* the error's text too, where everyone may know who it was */
+	if (err && r->cfg.whois == WHOIS_ANYONE) {
+		const char *text = xnode_child_text(err, "text", NS_STANZAS);
+		if (text) {
+			buf_puts(&msg, ": ");
+			buf_puts(&msg, text);
+		}
+	}
 	p = xnode_new(&s->mem, "presence", NS_CLIENT);
 	if (!p || !xnode_set_attr(&s->mem, p, "type", "unavailable") ||
 	    !buf_ok(&msg)) {
@@ -330,6 +338,7 @@ static void change_nick(muc_service *s, muc_room *r, muc_occupant *o,
 			stanza *st)
 {
 	const char *nick = st->to.resource;
+	const xnode *muc_x = xnode_child(st->x, "x", NS_MUC);
 	muc_occupant *dest;
 	xnode *stored, *unavail;
 	muc_role role = o->role;
@@ -390,8 +399,14 @@ static void change_nick(muc_service *s, muc_room *r, muc_occupant *o,
 		svc_nomem(s);
 		return;
 	}
+	/* With the MUC <x/> the change is also a resync, as in the
+	 * reference: the room's occupants, then history and subject. */
+	if (muc_x)
+		send_occupant_list(r, st->from.full, NULL);
 	memset(&ps, 0, sizeof ps);
 	broadcast_occupant(r, dest, &ps);
+	if (muc_x)
+		room_join_history_and_subject(r, st->from.full, muc_x);
 }
 
 /* A probe (RFC 6121 §4.3) to an occupant JID: the prober, who must be in
@@ -490,8 +505,14 @@ void presence_to_room(muc_service *s, muc_room *r, stanza *st)
 {
 	muc_occupant *o = room_occupant_by_real(r, st->from.full);
 	char *saved_res, *saved_full;
-	if (!o)
+	if (!o) {
+		/* Not the room's business: the server answers an available
+		 * or unavailable presence for it, as Prosody's does. */
+		if (!st->type || strcmp(st->type, "unavailable") == 0)
+			send_error(s, st, "cancel", "service-unavailable",
+				   NULL, NULL);
 		return;
+	}
 	saved_res = st->to.resource;
 	saved_full = st->to.full;
 	st->to.resource = o->nick;

@@ -217,13 +217,42 @@ static bool may_create_room(const muc_service *s, const stanza *st)
 	return parent && strcmp(parent + 1, st->from.domain) == 0;
 }
 
+static bool is_request_iq(const stanza *st)
+{
+	return st->kind == ST_IQ && st->type &&
+	       (strcmp(st->type, "get") == 0 || strcmp(st->type, "set") == 0);
+}
+
+/* An iq to a room's bare JID that the reference's MUC does not look at
+ * when there is no such room (so the server answers it, if at all):
+ * anything but disco, muc#admin, muc#owner and registration requests. */
+static bool unhandled_iq(const stanza *st)
+{
+	const xnode *q = xnode_first(st->x);
+	bool get = st->type && strcmp(st->type, "get") == 0;
+	if (st->kind != ST_IQ || st->to.resource)
+		return false;
+	if (q && strcmp(q->name, "query") == 0 &&
+	    strcmp(q->ns, NS_REGISTER) == 0)
+		return false;
+	if (!is_request_iq(st) || !q || strcmp(q->name, "query") != 0)
+		return true;
+	return !((get && (strcmp(q->ns, NS_DISCO_INFO) == 0 ||
+			  strcmp(q->ns, NS_DISCO_ITEMS) == 0)) ||
+		 strcmp(q->ns, NS_MUC_ADMIN) == 0 ||
+		 strcmp(q->ns, NS_MUC_OWNER) == 0);
+}
+
 static void dispatch(muc_service *s, stanza *st)
 {
 	muc_room *r;
 	if (!st->to.node) {
 		if (st->kind == ST_IQ)
 			iq_to_service(s, st);
-		return; /* presence and messages to the service: nothing */
+		else /* the reference looks for a room at this address */
+			send_error(s, st, "cancel", "item-not-found", NULL,
+				   s->domain);
+		return;
 	}
 	r = strmap_get(&s->rooms, st->to.bare);
 	if (!r && tombstone_check(s, st))
@@ -249,9 +278,12 @@ static void dispatch(muc_service *s, stanza *st)
 					   NULL, s->domain);
 			else
 				presence_create_room(s, st);
-		} else if (!err) {
+		} else if (!err && !unhandled_iq(st)) {
 			send_error(s, st, "cancel", "item-not-found", NULL,
 				   s->domain);
+		} else if (!err && is_request_iq(st)) {
+			send_error(s, st, "cancel", "service-unavailable",
+				   NULL, NULL);
 		}
 		return;
 	}

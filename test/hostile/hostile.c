@@ -852,10 +852,14 @@ static void t_many_children(void)
 static void t_message_bogus_type_room(void)
 {
 	/* RFC 6121 §5.2.2: an unknown type is "normal"; a normal message
-	 * with no MUC payload to the room: nothing to do */
+	 * with no MUC payload is not the room's: service-unavailable, as
+	 * Prosody's server answers it */
 	want_rc(feed("<message from='" B "' to='" ROOM "' type='bogus'><body>x"
 		     "</body></message>"), MUC_OK);
-	want_nothing();
+	want_exact("<message to='" B "' from='" ROOM "' type='error'>"
+		   "<error type='cancel'><service-unavailable xmlns='" NS_ST
+		   "'/></error></message>",
+		   NULL);
 }
 
 static void t_message_bogus_type_occupant(void)
@@ -943,11 +947,19 @@ static void t_results_to_service(void)
 	want_rc(feed("<iq from='" X "' to='" DOMAIN "' type='result' id='q'/>"),
 		MUC_OK);
 	want_nothing();
+	/* chatter: the reference looks for a room at the service's address
+	 * and answers that there is none */
 	want_rc(feed("<message from='" X "' to='" DOMAIN "'><body>hi</body>"
 		     "</message>"), MUC_OK);
-	want_nothing();
+	want_exact("<message to='" X "' from='" DOMAIN "' type='error'>"
+		   "<error type='cancel'><item-not-found xmlns='" NS_ST
+		   "'/></error></message>",
+		   NULL);
 	want_rc(feed("<presence from='" X "' to='" DOMAIN "'/>"), MUC_OK);
-	want_nothing();
+	want_exact("<presence to='" X "' from='" DOMAIN "' type='error'>"
+		   "<error type='cancel'><item-not-found xmlns='" NS_ST
+		   "'/></error></presence>",
+		   NULL);
 }
 
 /* ---- 6. Errors are never answered with errors (RFC 6120 §8.3.1) ------------ */

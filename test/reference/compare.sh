@@ -2,24 +2,22 @@
 # Replays our scenario scripts against a real Prosody and checks that libmuc
 # sends what it sent: each script's receives steps are dropped, the rest is
 # recorded with ../shared/tools/scansion_record.py, the recording is cleaned
-# of what the deployment adds (xml:lang, muc_mam's <stanza-id>) and run
-# in-process with --exact.
+# of what the deployment adds (clean.py) and run in-process with --exact.
 #
 #   sh test/reference/compare.sh PROSODY_COMMAND OUT_DIR [SCRIPT.scs...]
 #
 # PROSODY_COMMAND: /usr/bin/prosody (Debian's 0.12) or the prosody13 made by
 # prosody13.sh. Scripts with "# libmuc-option:" lines are skipped (they
-# test what Prosody has no setting for). A FAIL is either a departure the
-# script documents, a deployment addition (muc_mam's archive features and
-# form field, the server's contact form, mod_vcard's vcard-temp), or a
-# difference to look at. Not part of CI: it needs Prosody and minutes.
+# test what Prosody has no setting for). A DIFF is either a departure the
+# script documents or a difference to look at. RUNNER may name another
+# build of the runner. Not part of CI: it needs Prosody and minutes.
 set -u
 PROSODY=${1:?usage: compare.sh PROSODY_COMMAND OUT_DIR [SCRIPT...]}
 OUT=${2:?usage: compare.sh PROSODY_COMMAND OUT_DIR [SCRIPT...]}
 shift 2
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 TOOLS=$TOP/../shared/tools
-RUNNER=$TOP/build/muc-scansion
+RUNNER=${RUNNER:-$TOP/build/muc-scansion}
 PORT=${PORT:-5298}
 [ $# -gt 0 ] || set -- "$TOP"/test/scenarios/*/*.scs
 mkdir -p "$OUT"
@@ -35,8 +33,8 @@ for f in "$@"; do
 	/usr/bin/python3 "$TOOLS/scansion_record.py" --fresh-prosody \
 		--prosody "$PROSODY" --port "$PORT" --base "$OUT/base" \
 		"$OUT/$n.in.scs" -o "$OUT/$n.rec.scs" >"$OUT/$n.log" 2>&1
-	sed -e 's/ xml:lang="en"//' "$OUT/$n.rec.scs" 2>/dev/null |
-		grep -v 'urn:xmpp:sid:0"' >"$OUT/$n.cmp.scs"
+	/usr/bin/python3 "$TOP/test/reference/clean.py" "$OUT/$n.rec.scs" \
+		>"$OUT/$n.cmp.scs" 2>/dev/null
 	if "$RUNNER" --exact "$OUT/$n.cmp.scs" >"$OUT/$n.result" 2>&1; then
 		pass=$((pass + 1))
 		echo "SAME $n"
