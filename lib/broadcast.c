@@ -73,7 +73,9 @@ static void put_muc_x(buf *b, const muc_room *r, const muc_occupant *o,
 		put_status(b, ps->codes[i]);
 	for (i = 0; self && ps && i < ps->nself; i++)
 		put_status(b, ps->self_codes[i]);
-	if (full && o->sessions) {
+	if (full) {
+		/* one item per session (none once the last has moved to
+		 * another nick, as the reference lists them) */
 		const session *s;
 		for (s = o->sessions; s; s = s->next)
 			put_item(b, r, o, s->real_jid, ps, actor_jid);
@@ -221,6 +223,8 @@ void broadcast_occupant(muc_room *r, muc_occupant *o, const pres_status *ps)
 	views_free(&v);
 	if (ps && ps->hide)
 		ps = NULL; /* the occupant itself sees itself stay */
+	if (!o->sessions)
+		return; /* its last session moved to another nick */
 	/* The occupant itself always sees its own real JIDs, with 110. While
 	 * it stays, each session sees its own presence; a session that is
 	 * leaving sees its unavailable one, as the reference does. */
@@ -273,6 +277,67 @@ void republish_for_whois(muc_room *r, whois_policy old)
 		}
 		views_free(&v);
 	}
+}
+
+/* Opens <x xmlns='…muc#user'><item affiliation role — of bare in r —
+ * for the one-off presences below to finish. */
+static void open_item(buf *b, const muc_room *r, const char *bare,
+		      const char *role)
+{
+	buf_puts(b, "<x");
+	buf_attr(b, "xmlns", NS_MUC_USER);
+	buf_puts(b, "><item");
+	buf_attr(b, "affiliation", muc_affiliation_name(affil_get(r, bare)));
+	buf_attr(b, "role", role);
+}
+
+/* A session leaving a nick that its other sessions keep sees its own
+ * nick change (§7.6): unavailable, its own item naming the new nick, 303
+ * and 110; nobody else does. */
+void send_own_nick_change(muc_room *r, const muc_occupant *o,
+			  const char *real_jid, const char *new_nick)
+{
+	tmpl t;
+	tmpl_init(&t, r->svc, "presence", o->occupant_jid);
+	buf_attr(&t.b, "type", "unavailable");
+	buf_putc(&t.b, '>');
+	open_item(&t.b, r, o->bare_jid, muc_role_name(o->role));
+	buf_attr(&t.b, "jid", real_jid);
+	buf_attr(&t.b, "nick", new_nick);
+	buf_puts(&t.b, "/>");
+	put_status(&t.b, 303);
+	put_status(&t.b, 110);
+	buf_puts(&t.b, "</x></presence>");
+	tmpl_send(r->svc, &t, real_jid);
+	tmpl_free(&t);
+}
+
+/* A session moving into a nick its user's other session holds is told
+ * so first, in the reference's words. */
+void send_joining_session(muc_room *r, const muc_occupant *dest,
+			  const char *real_jid)
+{
+	tmpl t;
+	tmpl_init(&t, r->svc, "presence", dest->occupant_jid);
+	buf_attr(&t.b, "type", "unavailable");
+	buf_puts(&t.b, "><status>you are joining pre-existing session ");
+	buf_puts_escaped(&t.b, dest->nick);
+	buf_puts(&t.b, "</status>");
+	open_item(&t.b, r, dest->bare_jid, "none");
+	buf_puts(&t.b, "/></x></presence>");
+	tmpl_send(r->svc, &t, real_jid);
+	tmpl_free(&t);
+}
+
+/* o's presence with every session's real JID, to one session. */
+void send_occupant_full(muc_room *r, const muc_occupant *o,
+			const char *real_jid)
+{
+	tmpl t;
+	tmpl_init(&t, r->svc, "presence", o->occupant_jid);
+	build_presence(&t, r, o, true, false, NULL, false);
+	tmpl_send(r->svc, &t, real_jid);
+	tmpl_free(&t);
 }
 
 void send_occupant_to(muc_room *r, muc_occupant *o, muc_occupant *recipient)

@@ -308,6 +308,16 @@ void broadcast_occupant(muc_room *r, muc_occupant *o, const pres_status *ps);
  * one real JID, as that JID may see it. */
 void send_occupant_list(muc_room *r, const char *to, const char *skip_bare);
 /* Sends o's presence to one occupant, as that occupant may see it. */
+/* What a session sees when it leaves a nick its other sessions keep: its
+ * own 303 (§7.6), and after joining the new nick, the old one still there
+ * (every session's real JID). */
+void send_own_nick_change(muc_room *r, const muc_occupant *o,
+			  const char *real_jid, const char *new_nick);
+void send_occupant_full(muc_room *r, const muc_occupant *o,
+			const char *real_jid);
+/* ... and one moving into a nick its user's other session holds. */
+void send_joining_session(muc_room *r, const muc_occupant *dest,
+			  const char *real_jid);
 /* Re-sends presences to those whose view of real JIDs changed with the
  * room's whois (it was 'old'). */
 void republish_for_whois(muc_room *r, whois_policy old);

@@ -2,6 +2,8 @@
  * how many, and what a joining client gets of them, with XEP-0203 delay. */
 #include "common.h"
 
+#include <ctype.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,21 +95,63 @@ void history_add(muc_room *r, const xnode *msg)
 		drop_oldest(r);
 }
 
-/* Parses an XEP-0082 DateTime into ms since the epoch; false if invalid. */
-static bool parse_stamp(const char *s, int64_t *out)
+/* Two digits at p, as a number; -1 if they are not. */
+static int two_digits(const char *p)
 {
-	struct tm tm;
-	int y, mo, d, h, mi, sec;
-	const char *p;
+	return isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1])
+		       ? (p[0] - '0') * 10 + (p[1] - '0')
+		       : -1;
+}
+
+/* Parses a DateTime the way the reference does (util.datetime.parse):
+ * YYYY[-]MM[-]DDThh:mm:ss[.frac], then nothing, "Z" or an offset
+ * [+-]hh[[:]mm], into seconds since the epoch; false if it is none. */
+static bool parse_stamp(const char *s, double *out)
+{
+	int y, mo, d, h, mi, sec, oh = 0, om = 0, i;
+	double frac = 0, scale = 0.1;
+	const char *p = s, *tz;
 	int64_t days;
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) !=
-	    6)
+	for (i = 0, y = 0; i < 4; i++, p++) {
+		if (!isdigit((unsigned char)*p))
+			return false;
+		y = y * 10 + (*p - '0');
+	}
+	if (*p == '-')
+		p++;
+	if ((mo = two_digits(p)) < 0)
 		return false;
-	memset(&tm, 0, sizeof tm);
-	p = s + 19;
+	p += 2 + (p[2] == '-');
+	if ((d = two_digits(p)) < 0 || p[2] != 'T' ||
+	    (h = two_digits(p + 3)) < 0 || p[5] != ':' ||
+	    (mi = two_digits(p + 6)) < 0 || p[8] != ':' ||
+	    (sec = two_digits(p + 9)) < 0)
+		return false;
+	p += 11;
 	if (*p == '.')
-		while (*++p >= '0' && *p <= '9')
-			;
+		for (p++; isdigit((unsigned char)*p); p++, scale /= 10)
+			frac += (*p - '0') * scale;
+	/* The rest is the zone: empty, "Z", or the first [+-]hh[[:]mm] in
+	 * it (the reference's pattern is not anchored there). */
+	tz = p;
+	if (*tz && strcmp(tz, "Z") != 0) {
+		const char *q;
+		size_t nd;
+		for (q = tz; *q; q++)
+			if ((*q == '+' || *q == '-') && two_digits(q + 1) >= 0)
+				break;
+		if (!*q)
+			return false;
+		oh = two_digits(q + 1);
+		p = q + 3 + (q[3] == ':');
+		nd = strspn(p, "0123456789");
+		/* minutes count only as exactly two digits */
+		om = nd == 2 ? two_digits(p) : 0;
+		if (*q == '-') {
+			oh = -oh;
+			om = -om;
+		}
+	}
 	/* days from civil (proleptic Gregorian), to avoid timegm() */
 	y -= mo <= 2;
 	{
@@ -117,53 +161,41 @@ static bool parse_stamp(const char *s, int64_t *out)
 		int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 		days = era * 146097 + doe - 719468;
 	}
-	*out = ((days * 24 + h) * 60 + mi) * 60 + sec;
-	if (*p == '+' || *p == '-') {
-		int oh, om;
-		if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2)
-			return false;
-		*out -= (*p == '+' ? 1 : -1) * (int64_t)(oh * 3600 + om * 60);
-	} else if (*p != 'Z') {
-		return false;
-	}
-	*out *= 1000;
+	*out = (double)(((days * 24 + h) * 60 + mi) * 60 + sec) -
+	       (oh * 3600 + om * 60) + frac;
 	return true;
 }
 
-static bool num_attr(const xnode *h, const char *name, long *out)
+/* Lua's tonumber(), which the reference applies to these attributes:
+ * decimal or hexadecimal, integer or float, spaces around allowed;
+ * never inf or nan spelled out. False when it gives nil. */
+static bool num_attr(const xnode *h, const char *name, double *out)
 {
 	const char *v = h ? xnode_attr(h, name) : NULL;
 	char *end;
-	if (!v)
+	if (!v || strpbrk(v, "nN"))
 		return false;
-	*out = strtol(v, &end, 10);
+	*out = strtod(v, &end);
 	if (end == v)
-		return false; /* not a number: as if absent */
-	if (*out < 0)
-		*out = 0;
-	return true;
+		return false;
+	while (isspace((unsigned char)*end))
+		end++;
+	return *end == '\0';
 }
 
-/* §7.2.15 with the reference's arithmetic: whole seconds, and maxchars
- * counting each message as serialized plus its 'to'. */
 static void send_history(muc_room *r, const char *to, const xnode *muc_x)
 {
 	muc_service *s = r->svc;
 	const xnode *h = muc_x ? xnode_child(muc_x, "history", NULL) : NULL;
-	long maxchars = 0, maxstanzas = 0, seconds = 0;
+	double maxchars = 0, maxstanzas = 0, seconds = 0, since = 0;
 	bool has_chars = num_attr(h, "maxchars", &maxchars);
 	bool has_stanzas = num_attr(h, "maxstanzas", &maxstanzas);
-	bool has_since = false;
-	int64_t since = 0;
+	const char *sv = h ? xnode_attr(h, "since") : NULL;
+	bool has_since = sv && parse_stamp(sv, &since);
 	size_t n = 0, chars = 0, tolen = strlen(to);
 	history_entry *e, *first = NULL;
-	const char *sv = h ? xnode_attr(h, "since") : NULL;
-	if (sv && parse_stamp(sv, &since)) {
-		since /= 1000;
-		has_since = true;
-	}
 	if (num_attr(h, "seconds", &seconds)) {
-		int64_t t = svc_now(s) / 1000 - seconds;
+		double t = (double)(svc_now(s) / 1000) - seconds;
 		if (!has_since || t > since)
 			since = t;
 		has_since = true;
@@ -187,12 +219,12 @@ static void send_history(muc_room *r, const char *to, const xnode *muc_x)
 				buf_free(&tmp);
 			}
 			chars += e->chars + tolen;
-			if (chars > (size_t)maxchars)
+			if ((double)chars > maxchars)
 				break;
 		}
-		if (has_since && since > e->stamp_ms / 1000)
+		if (has_since && since > (double)(e->stamp_ms / 1000))
 			break;
-		if (has_stanzas && (long)n + 1 > maxstanzas)
+		if (has_stanzas && (double)n + 1 > maxstanzas)
 			break;
 		n++;
 	}
@@ -200,6 +232,7 @@ static void send_history(muc_room *r, const char *to, const xnode *muc_x)
 		send_node(s, e->stanza, to, xnode_attr(e->stanza, "from"));
 }
 
+/* The subject (§7.2.15), as the room last set it. */
 void subject_send(muc_room *r, const char *to)
 {
 	tmpl t;
@@ -228,7 +261,6 @@ void subject_send(muc_room *r, const char *to)
 	tmpl_free(&t);
 }
 
-/* §7.2.15-16: after the presences, history, then the subject (always). */
 void room_join_history_and_subject(muc_room *r, const char *to,
 				   const xnode *muc_x)
 {

@@ -78,9 +78,14 @@ bool occupant_kick_for_error(muc_room *r, stanza *st, bool only_kickable)
 	}
 	buf_free(&msg);
 	if (o->sessions->next) {
-		/* Other sessions stay: only this one goes, with the same
-		 * unavailable presence (never the error stanza itself). */
-		leave_session(r, o, st->from.full, p);
+		/* Other sessions stay: this one is dropped without a word,
+		 * and the room sees the occupant as the others make it up
+		 * (the reference publishes the occupant it saved, which no
+		 * longer has the failed session). */
+		xnode_free(&s->mem, p);
+		occupant_remove_session(o, st->from.full);
+		memset(&ps, 0, sizeof ps);
+		broadcast_occupant(r, o, &ps);
 		return true;
 	}
 	occupant_set_session(o, st->from.full, p);
@@ -339,7 +344,7 @@ static void change_nick(muc_service *s, muc_room *r, muc_occupant *o,
 {
 	const char *nick = st->to.resource;
 	const xnode *muc_x = xnode_child(st->x, "x", NS_MUC);
-	muc_occupant *dest;
+	muc_occupant *dest, *stayed = NULL;
 	xnode *stored, *unavail;
 	muc_role role = o->role;
 	pres_status ps;
@@ -369,10 +374,31 @@ static void change_nick(muc_service *s, muc_room *r, muc_occupant *o,
 	}
 	/* §7.6: the old nick leaves with 303 naming the new one. */
 	memset(&ps, 0, sizeof ps);
-	if (o->sessions->next) {
+	if (dest && dest != o) {
+		/* Into a nick another session of the same user holds: as
+		 * with the reference, the session is told it joins that
+		 * session and sees its own 303; the room sees the old nick
+		 * go (without a 303), or stay with the sessions left. */
 		xnode_free(&s->mem, unavail);
+		send_joining_session(r, dest, st->from.full);
+		send_own_nick_change(r, o, st->from.full, nick);
+		occupant_remove_session(o, st->from.full);
+		if (o->sessions) {
+			broadcast_occupant(r, o, &ps);
+			stayed = o;
+		} else {
+			ps.unavailable = true;
+			broadcast_occupant(r, o, &ps);
+			occupant_remove(o);
+		}
+	} else if (o->sessions->next) {
+		/* One session of several leaves the nick: it alone sees
+		 * the 303, and the room sees the nick stay with the rest. */
+		xnode_free(&s->mem, unavail);
+		send_own_nick_change(r, o, st->from.full, nick);
 		occupant_remove_session(o, st->from.full);
 		broadcast_occupant(r, o, &ps);
+		stayed = o;
 	} else {
 		occupant_set_session(o, st->from.full, unavail);
 		ps.unavailable = true;
@@ -405,6 +431,10 @@ static void change_nick(muc_service *s, muc_room *r, muc_occupant *o,
 		send_occupant_list(r, st->from.full, NULL);
 	memset(&ps, 0, sizeof ps);
 	broadcast_occupant(r, dest, &ps);
+	/* the session is shown the nick it left, still there, as the
+	 * reference does */
+	if (stayed)
+		send_occupant_full(r, stayed, st->from.full);
 	if (muc_x)
 		room_join_history_and_subject(r, st->from.full, muc_x);
 }

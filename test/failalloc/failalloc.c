@@ -412,6 +412,17 @@ static const char *const steps[][2] = {
 	 " id='cfg4'>" NS_OWNER_Q "<x xmlns='jabber:x:data' type='submit'>"
 	 FIELD("FORM_TYPE", "http://jabber.org/protocol/muc#roomconfig")
 	 FIELD("muc#roomconfig_persistentroom", "1") "</x></query></iq>"},
+	{"ad-hoc set-affiliation", "<iq from='" ADM "' to='" DOMAIN "' type="
+	 "'set' id='h0'><command xmlns='http://jabber.org/protocol/commands'"
+	 " node='http://prosody.im/protocol/muc#set-affiliation'><x xmlns="
+	 "'jabber:x:data' type='submit'>" FIELD("room", ROOM)
+	 FIELD("jid", "bruno@localhost") FIELD("affiliation", "member")
+	 FIELD("reason", "trusted") "</x></command></iq>"},
+	{"config lists", "<iq from='" ADM "' to='" ROOM2 "' type='set'"
+	 " id='cfg5'>" NS_OWNER_Q "<x xmlns='jabber:x:data' type='submit'>"
+	 FIELD("FORM_TYPE", "http://jabber.org/protocol/muc#roomconfig")
+	 FIELD("muc#roomconfig_roomadmins", "carmen@localhost")
+	 FIELD("muc#roomconfig_allowpm", "moderators") "</x></query></iq>"},
 	{"ad-hoc form", "<iq from='" ADM "' to='" DOMAIN "' type='set' id='h1'>"
 	 "<command xmlns='http://jabber.org/protocol/commands' node='http://"
 	 "prosody.im/protocol/muc#destroy' action='execute'/></iq>"},
@@ -606,6 +617,11 @@ static void scenario(run *r, long fail_at, bool sticky)
 		rc = muc_service_add_admin(r->svc, "admin@localhost");
 		after_call(r, before, rc, true);
 	}
+	/* the options that add work: owner/admin lists, whois re-send */
+	if (muc_service_set_option(r->svc, MUC_OPT_CONFIG_XEP_FIELDS, 1) ||
+	    muc_service_set_option(r->svc, MUC_OPT_WHOIS_REPUBLISH, 1) ||
+	    muc_service_set_option(r->svc, MUC_OPT_ARCHIVING, 1))
+		fail(r, "muc_service_set_option refused");
 	for (i = 0; i < sizeof steps / sizeof *steps; i++) {
 		if (strcmp(steps[i][0], "iq result back") == 0)
 			iq_result_step(r);
