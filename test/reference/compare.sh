@@ -7,7 +7,9 @@
 #   sh test/reference/compare.sh PROSODY_COMMAND OUT_DIR [SCRIPT.scs...]
 #
 # PROSODY_COMMAND: /usr/bin/prosody (Debian's 0.12) or the prosody13 made by
-# prosody13.sh. Scripts with "# libmuc-option:" lines are skipped (they
+# prosody13.sh. Without scripts: our scenarios. test/reference/cases/ holds
+# some 370 more (client steps only), written while comparing with 13.0.1;
+# the differences they found are fixed or documented in the README. Scripts with "# libmuc-option:" lines are skipped (they
 # test what Prosody has no setting for). A DIFF is either a departure the
 # script documents or a difference to look at. RUNNER may name another
 # build of the runner. Not part of CI: it needs Prosody and minutes.
