@@ -166,6 +166,8 @@ static bool destroy_submit(muc_service *s, stanza *st, const xnode *form,
 		char *bare = jid_prep_bare(m, xnode_text(v) ? xnode_text(v) : "",
 					   &rc);
 		muc_room *r = bare ? strmap_get(&s->rooms, bare) : NULL;
+		if (!bare && rc == MUC_ERR_NOMEM)
+			svc_nomem(s);
 		if (r) {
 			buf_putc(&text, '\n');
 			buf_puts(&text, r->jid);

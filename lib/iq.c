@@ -110,10 +110,13 @@ static void route_answer(muc_service *s, muc_room *r, stanza *st,
 	{
 		jid t;
 		bool same = false;
-		if (jid_parse(&s->mem, target, &t) == MUC_OK) {
+		int rc = jid_parse(&s->mem, target, &t);
+		if (rc == MUC_OK) {
 			same = strcmp(st->from.full, t.full) == 0 ||
 			       strcmp(st->from.full, t.bare) == 0;
 			jid_free(&s->mem, &t);
+		} else if (rc == MUC_ERR_NOMEM) {
+			svc_nomem(s);
 		}
 		if (!same)
 			goto out;
@@ -130,6 +133,8 @@ static void route_answer(muc_service *s, muc_room *r, stanza *st,
 	}
 	if (ss && xnode_set_attr(&s->mem, st->x, "id", orig))
 		send_node(s, st->x, ss->real_jid, from->occupant_jid);
+	else if (ss)
+		svc_nomem(s);
 out:
 	mem_free(&s->mem, raw);
 }
@@ -180,6 +185,8 @@ void iq_to_occupant(muc_service *s, muc_room *r, stanza *st)
 		if (jid_parse(&s->mem, to->sessions->real_jid, &j) == MUC_OK) {
 			send_node(s, st->x, j.bare, from->occupant_jid);
 			jid_free(&s->mem, &j);
+		} else {
+			svc_nomem(s); /* a session's JID always parses */
 		}
 		return;
 	}

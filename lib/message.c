@@ -154,6 +154,19 @@ static void groupchat(muc_service *s, muc_room *r, stanza *st)
 	history_add(r, st->x);
 }
 
+/* The 'to' of an invitation or a decline; false (answered) if it is not
+ * a JID. */
+static bool parse_to(muc_service *s, stanza *st, const xnode *payload,
+		     jid *out)
+{
+	int rc = jid_parse(&s->mem, xnode_attr(payload, "to"), out);
+	if (rc == MUC_ERR_NOMEM)
+		svc_nomem(s);
+	else if (rc)
+		send_error(s, st, "cancel", "jid-malformed", NULL, NULL);
+	return rc == MUC_OK;
+}
+
 /* Builds and sends the invitation (§7.8.2) or the decline (§7.8.3). */
 static void mediate(muc_service *s, muc_room *r, stanza *st,
 		    const xnode *payload, bool invite, const char *to,
@@ -228,10 +241,8 @@ static void invite(muc_service *s, muc_room *r, stanza *st,
 	jid invitee;
 	const char *actor;
 	invite_verdict verdict;
-	if (jid_parse(&s->mem, xnode_attr(payload, "to"), &invitee)) {
-		send_error(s, st, "cancel", "jid-malformed", NULL, NULL);
+	if (!parse_to(s, st, payload, &invitee))
 		return;
-	}
 	verdict = perm_invite(r, role, a);
 	if (verdict != INVITE_OK) {
 		/* the members-only refusal names the room (as the reference) */
@@ -280,10 +291,8 @@ static void decline(muc_service *s, muc_room *r, stanza *st,
 {
 	jid to;
 	muc_occupant *target;
-	if (jid_parse(&s->mem, xnode_attr(payload, "to"), &to)) {
-		send_error(s, st, "cancel", "jid-malformed", NULL, NULL);
+	if (!parse_to(s, st, payload, &to))
 		return;
-	}
 	target = (strcmp(to.bare, r->jid) == 0 && to.resource)
 			 ? room_occupant_by_nick(r, to.resource)
 			 : NULL;

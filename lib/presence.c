@@ -73,8 +73,9 @@ bool occupant_kick_for_error(muc_room *r, stanza *st, bool only_kickable)
 	}
 	{
 		xnode *status = xnode_add(&s->mem, p, "status", NULL);
-		if (status)
-			xnode_add_text(&s->mem, status, msg.data, msg.len);
+		if (!status ||
+		    !xnode_add_text(&s->mem, status, msg.data, msg.len))
+			svc_nomem(s); /* the kick goes on, without its words */
 	}
 	buf_free(&msg);
 	if (o->sessions->next) {

@@ -67,10 +67,14 @@ static void submit(muc_service *s, muc_room *r, stanza *st, const xnode *q,
 	strcpy(occ, r->jid);
 	strcat(occ, "/");
 	strcat(occ, nick);
-	if (jid_parse(&s->mem, occ, &nj)) {
+	rc = jid_parse(&s->mem, occ, &nj);
+	if (rc) {
 		mem_free(&s->mem, occ);
-		send_error(s, st, "modify", "bad-request", "Invalid Nickname",
-			   NULL);
+		if (rc == MUC_ERR_NOMEM)
+			svc_nomem(s);
+		else
+			send_error(s, st, "modify", "bad-request",
+				   "Invalid Nickname", NULL);
 		return;
 	}
 	mem_free(&s->mem, occ);
