@@ -64,25 +64,14 @@ static bool status(const muc_mem *m, xnode *cmd, const char *st)
 	return xnode_set_attr(m, cmd, "status", st);
 }
 
-/* <field type var [label]>, with an optional <required/> added later. */
-static xnode *field(const muc_mem *m, xnode *x, const char *type,
-		    const char *var, const char *label)
-{
-	return form_add_field(m, x, var, type, label, NULL);
-}
-
-/* The form element with title, instructions and FORM_TYPE. */
+/* The command's <x type='form'/> with its title, instructions and
+ * FORM_TYPE. */
 static xnode *form_head(const muc_mem *m, xnode *cmd, const char *title,
 			const char *instructions, const char *form_type)
 {
 	xnode *x = xnode_add(m, cmd, "x", NS_DATA);
-	bool ok = x && xnode_set_attr(m, x, "type", "form") &&
-		  xnode_add_text_child(m, x, "title", title) &&
-		  (!instructions ||
-		   xnode_add_text_child(m, x, "instructions", instructions)) &&
-		  form_add_value(m, field(m, x, "hidden", "FORM_TYPE", NULL),
-				 form_type);
-	return ok ? x : NULL;
+	return form_begin(m, x, "form", title, instructions, form_type) ? x
+									 : NULL;
 }
 
 static bool required_mark(const muc_mem *m, xnode *f)
@@ -125,7 +114,8 @@ static bool destroy_form(muc_service *s, xnode *cmd)
 	const muc_mem *m = &s->mem;
 	xnode *x = form_head(m, cmd, "Destroy rooms",
 			     "Select the rooms to destroy", NODE_DESTROY);
-	xnode *f = x ? field(m, x, "list-multi", "rooms", "Rooms to destroy:")
+	xnode *f = x ? form_add_field(m, x, "rooms", "list-multi",
+				     "Rooms to destroy:", NULL)
 		     : NULL;
 	const char **jids = NULL;
 	muc_room *r;
@@ -190,10 +180,12 @@ static bool set_affiliation_form(muc_service *s, xnode *cmd)
 	xnode *f;
 	int a;
 	bool ok = x &&
-		  required_mark(m, field(m, x, "jid-single", "room", "Room")) &&
-		  required_mark(m, field(m, x, "jid-single", "jid", "JID")) &&
-		  (f = field(m, x, "list-single", "affiliation",
-			     "Affiliation")) != NULL;
+		  required_mark(m, form_add_field(m, x, "room", "jid-single",
+						 "Room", NULL)) &&
+		  required_mark(m, form_add_field(m, x, "jid", "jid-single",
+						 "JID", NULL)) &&
+		  (f = form_add_field(m, x, "affiliation", "list-single",
+				      "Affiliation", NULL)) != NULL;
 	/* the reference's order: owner, admin, member, none, outcast */
 	static const muc_affiliation order[] = {
 	    MUC_AFFIL_OWNER, MUC_AFFIL_ADMIN, MUC_AFFIL_MEMBER,
@@ -202,7 +194,7 @@ static bool set_affiliation_form(muc_service *s, xnode *cmd)
 		ok = form_add_option(m, f, muc_affiliation_name(order[a]),
 				     muc_affiliation_name(order[a]));
 	return ok && required_mark(m, f) &&
-	       field(m, x, "text-single", "reason", NULL);
+	       form_add_field(m, x, "reason", "text-single", NULL, NULL);
 }
 
 static bool set_affiliation_submit(muc_service *s, stanza *st,
@@ -288,7 +280,7 @@ done:
 
 /* ---- Running a command --------------------------------------------------- */
 
-bool adhoc_execute(muc_service *s, stanza *st, const xnode *cmd)
+void adhoc_execute(muc_service *s, stanza *st, const xnode *cmd)
 {
 	static const char denied[] =
 		"You don't have permission to execute this command";
@@ -300,11 +292,13 @@ bool adhoc_execute(muc_service *s, stanza *st, const xnode *cmd)
 	char idbuf[128];
 	xnode *reply;
 	bool ok;
-	if (!c)
-		return false;
+	if (!c) {
+		send_error(s, st, "cancel", "service-unavailable", NULL, NULL);
+		return;
+	}
 	if (!svc_is_admin(s, st->from.bare)) {
 		send_command_denied(s, st, c->node, denied);
-		return true;
+		return;
 	}
 	if (!sid && svc_new_id(s, idbuf, sizeof idbuf))
 		sid = idbuf;
@@ -326,7 +320,6 @@ bool adhoc_execute(muc_service *s, stanza *st, const xnode *cmd)
 	else
 		svc_nomem(s);
 	xnode_free(m, reply);
-	return true;
 }
 
 /* ---- Discovery ------------------------------------------------------------ */
@@ -338,12 +331,6 @@ static bool identity(const muc_mem *m, xnode *q, const char *type,
 	return id && xnode_set_attr(m, id, "type", type) &&
 	       xnode_set_attr(m, id, "category", "automation") &&
 	       xnode_set_attr(m, id, "name", name);
-}
-
-static bool feature(const muc_mem *m, xnode *q, const char *var)
-{
-	xnode *f = xnode_add(m, q, "feature", NULL);
-	return f && xnode_set_attr(m, f, "var", var);
 }
 
 /* disco#info or #items with a node, to the service: the commands node
@@ -373,8 +360,8 @@ void adhoc_disco(muc_service *s, stanza *st, const xnode *q)
 	ok = reply && xnode_set_attr(m, reply, "node", node);
 	if (ok && c) {
 		ok = identity(m, reply, "command-node", c->name) &&
-		     feature(m, reply, NS_COMMANDS) &&
-		     feature(m, reply, NS_DATA);
+		     disco_feature(m, reply, NS_COMMANDS) &&
+		     disco_feature(m, reply, NS_DATA);
 	} else if (ok && !items) {
 		ok = identity(m, reply, "command-list", "Ad-Hoc Commands");
 	} else {

@@ -46,6 +46,14 @@ typedef struct stanza {
 
 /* ---- Room configuration (config_form.c) ------------------------------ */
 
+/* Fields of the form that both offering and reading it name, and the
+ * reference's history length (and default), also what an empty value
+ * restores. */
+#define VAR_MEMBER_INVITES \
+	"{http://prosody.im/protocol/muc}roomconfig_allowmemberinvites"
+#define VAR_MODPM "{xmpp:prosody.im}muc#allow_modpm"
+#define DEFAULT_HISTORY 20
+
 typedef enum whois_policy { WHOIS_MODERATORS, WHOIS_ANYONE } whois_policy;
 
 /* muc#roomconfig_allowpm, with Prosody 13's values: the least role that
@@ -203,6 +211,13 @@ xnode *form_add_field(const muc_mem *m, xnode *form, const char *var,
 bool form_add_value(const muc_mem *m, xnode *field, const char *value);
 bool form_add_option(const muc_mem *m, xnode *field, const char *label,
 		     const char *value);
+/* How every form the room sends begins: type (form, result), then an
+ * optional <title/> and <instructions/>, then the hidden FORM_TYPE. */
+bool form_begin(const muc_mem *m, xnode *x, const char *type,
+		const char *title, const char *instructions,
+		const char *form_type);
+/* <feature var/> in a disco#info answer (disco.c). */
+bool disco_feature(const muc_mem *m, xnode *q, const char *var);
 
 /* ---- Output (out.c) ----------------------------------------------------- */
 
@@ -408,9 +423,11 @@ bool parse_affiliation(const char *s, muc_affiliation *out);
 bool parse_role(const char *s, muc_role *out);
 void admin_iq(muc_service *s, muc_room *r, stanza *st, const xnode *q);
 void owner_iq(muc_service *s, muc_room *r, stanza *st, const xnode *q);
-/* adhoc.c: the service's ad-hoc commands (XEP-0050) and their discovery.
- * adhoc_execute is false for a node it does not know (nothing sent). */
-bool adhoc_execute(muc_service *s, stanza *st, const xnode *cmd);
+/* An iq of type get or set (iq.c). */
+bool iq_is_request(const stanza *st);
+/* adhoc.c: the service's ad-hoc commands (XEP-0050) and their discovery
+ * (a node that is no command: service-unavailable, as nobody handles it). */
+void adhoc_execute(muc_service *s, stanza *st, const xnode *cmd);
 void adhoc_disco(muc_service *s, stanza *st, const xnode *q);
 void register_iq(muc_service *s, muc_room *r, stanza *st, const xnode *q);
 void disco_room_info(muc_service *s, muc_room *r, stanza *st,

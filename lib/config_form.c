@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define VAR_MEMBER_INVITES "{http://prosody.im/protocol/muc}roomconfig_allowmemberinvites"
 #define ALL_ROLES ((1u << MUC_ROLE_VISITOR) | (1u << MUC_ROLE_PARTICIPANT) | \
 		   (1u << MUC_ROLE_MODERATOR))
 
@@ -17,8 +16,8 @@ void config_defaults(room_config *c)
 {
 	memset(c, 0, sizeof *c);
 	c->whois = WHOIS_MODERATORS;
-	c->history_length = 20;
-	c->default_history = 20;
+	c->history_length = DEFAULT_HISTORY;
+	c->default_history = DEFAULT_HISTORY;
 	c->presence_broadcast = ALL_ROLES;
 	c->archiving = true; /* as Prosody's muc_log_by_default */
 }
@@ -65,10 +64,10 @@ static bool number_field(const muc_mem *m, xnode *x, const char *var,
 
 /* A boolean the reference always shows with a value (0 or 1). */
 static bool bool_field(const muc_mem *m, xnode *form, const char *var,
-		       const char *label, bool on)
+		       const char *label, const char *desc, bool on)
 {
 	return form_add_value(
-	    m, form_add_field(m, form, var, "boolean", label, NULL),
+	    m, form_add_field(m, form, var, "boolean", label, desc),
 	    on ? "1" : "0");
 }
 
@@ -88,8 +87,8 @@ static bool pm_fields(const muc_mem *m, xnode *x, const room_config *c)
 				     pm_policy_name((pm_policy)i)))
 			return false;
 	return form_add_value(m, f, pm_policy_name(c->allow_pm)) &&
-	       bool_field(m, x, "{xmpp:prosody.im}muc#allow_modpm",
-			  "Always allow private messages to moderators",
+	       bool_field(m, x, VAR_MODPM,
+			  "Always allow private messages to moderators", NULL,
 			  c->allow_modpm);
 }
 
@@ -118,7 +117,7 @@ static bool xep_fields(muc_room *r, xnode *x)
 	char num[32];
 	bool ok;
 	xnode *f = bool_field(m, x, "muc#roomconfig_passwordprotectedroom",
-			      "Password Required for Entry",
+			      "Password Required for Entry", NULL,
 			      r->cfg.password != NULL)
 			   ? form_add_field(m, x, "muc#roomconfig_maxusers",
 					    "list-single",
@@ -161,14 +160,11 @@ xnode *config_form(muc_room *r)
 	    MUC_ROLE_MODERATOR, MUC_ROLE_VISITOR, MUC_ROLE_PARTICIPANT};
 	unsigned i;
 	snprintf(title, sizeof title, "Configuration for %s", r->jid);
-	ok = ok && xnode_set_attr(m, x, "type", "form") &&
-	     xnode_add_text_child(m, x, "title", title) &&
-	     xnode_add_text_child(m, x, "instructions",
-				  "Complete and submit this form to configure "
-				  "the room.") &&
-	     form_add_value(
-		 m, form_add_field(m, x, "FORM_TYPE", "hidden", NULL, NULL),
-		 FORM_ROOMCONFIG) &&
+	ok = ok &&
+	     form_begin(m, x, "form", title,
+			"Complete and submit this form to configure the "
+			"room.",
+			FORM_ROOMCONFIG) &&
 	     fixed(m, x, "Room information");
 	f = ok ? form_add_field(m, x, "muc#roomconfig_roomname", "text-single",
 				"Title", NULL)
@@ -193,12 +189,10 @@ xnode *config_form(muc_room *r)
 		  "Rooms are automatically deleted when they are empty, "
 		  "unless this option is enabled",
 		  c->persistent) &&
-	     form_add_value(
-		 m,
-		 form_add_field(m, x, "muc#roomconfig_publicroom", "boolean",
-				"Include room information in public lists",
-				"Enable this to allow people to find the room"),
-		 c->public_ ? "1" : "0") &&
+	     bool_field(m, x, "muc#roomconfig_publicroom",
+			"Include room information in public lists",
+			"Enable this to allow people to find the room",
+			c->public_) &&
 	     fixed(m, x, "Access to the room") &&
 	     form_add_value(m,
 			    form_add_field(m, x, "muc#roomconfig_roomsecret",
@@ -259,7 +253,7 @@ xnode *config_form(muc_room *r)
 	ok = ok && f && pm_fields(m, x, c) &&
 	     (!r->svc->archiving ||
 	      bool_field(m, x, "muc#roomconfig_enablearchiving",
-			 "Archive chat on server", c->archiving)) &&
+			 "Archive chat on server", NULL, c->archiving)) &&
 	     (!r->svc->xep_fields || xep_fields(r, x));
 	if (!ok) {
 		xnode_free(m, x);

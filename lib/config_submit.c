@@ -13,11 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define VAR_MEMBER_INVITES "{http://prosody.im/protocol/muc}roomconfig_allowmemberinvites"
-#define VAR_MODPM "{xmpp:prosody.im}muc#allow_modpm"
 #define VAR_OWNERS "muc#roomconfig_roomowners"
 #define VAR_ADMINS "muc#roomconfig_roomadmins"
-#define DEFAULT_HISTORY 20
 
 /* One change of affiliation asked for by the owner and admin lists. */
 typedef struct list_change {
@@ -191,7 +188,7 @@ static void read_password_flag(muc_room *r, const xnode *form,
 	}
 }
 
-static void read_choices(muc_room *r, const xnode *form, change_set *cs)
+static void read_choices(const xnode *form, change_set *cs)
 {
 	room_config *n = &cs->next;
 	const xnode *f;
@@ -259,7 +256,6 @@ static void read_choices(muc_room *r, const xnode *form, change_set *cs)
 			cs->changed = true;
 		}
 	}
-	(void)r;
 }
 
 static void read_history(const xnode *form, change_set *cs)
@@ -443,7 +439,7 @@ static bool read_form(muc_room *r, const xnode *form, change_set *cs)
 		return false;
 	if (r->svc->xep_fields)
 		read_password_flag(r, form, cs);
-	read_choices(r, form, cs);
+	read_choices(form, cs);
 	read_history(form, cs);
 	cs->members_only_on = n->members_only && !r->cfg.members_only;
 	cs->old_broadcast = r->cfg.presence_broadcast;

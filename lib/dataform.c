@@ -50,6 +50,20 @@ bool form_add_option(const muc_mem *m, xnode *field, const char *label,
 	       form_add_value(m, o, value);
 }
 
+bool form_begin(const muc_mem *m, xnode *x, const char *type,
+		const char *title, const char *instructions,
+		const char *form_type)
+{
+	return x && xnode_set_attr(m, x, "type", type) &&
+	       (!title || xnode_add_text_child(m, x, "title", title)) &&
+	       (!instructions ||
+		xnode_add_text_child(m, x, "instructions", instructions)) &&
+	       form_add_value(m,
+			      form_add_field(m, x, "FORM_TYPE", "hidden", NULL,
+					     NULL),
+			      form_type);
+}
+
 const char *form_text(const xnode *form, const char *var)
 {
 	const xnode *f = form_field(form, var);

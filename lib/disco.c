@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static bool feature(const muc_mem *m, xnode *q, const char *var)
+bool disco_feature(const muc_mem *m, xnode *q, const char *var)
 {
 	xnode *f = xnode_add(m, q, "feature", NULL);
 	return f && xnode_set_attr(m, f, "var", var);
@@ -48,30 +48,29 @@ void disco_room_info(muc_service *s, muc_room *r, stanza *st,
 	}
 	/* The reference's features and form, in its order (its archive
 	 * features left out: archiving is the host's business). */
-	ok = ok && feature(m, reply, NS_MUC) &&
-	     feature(m, reply, "http://jabber.org/protocol/muc#stable_id") &&
-	     feature(m, reply,
+	ok = ok && disco_feature(m, reply, NS_MUC) &&
+	     disco_feature(m, reply, "http://jabber.org/protocol/muc#stable_id") &&
+	     disco_feature(m, reply,
 		     "http://jabber.org/protocol/muc#self-ping-optimization") &&
-	     feature(m, reply,
+	     disco_feature(m, reply,
 		     c->moderated ? "muc_moderated" : "muc_unmoderated") &&
-	     feature(m, reply, c->whois == WHOIS_ANYONE ? "muc_nonanonymous"
+	     disco_feature(m, reply, c->whois == WHOIS_ANYONE ? "muc_nonanonymous"
 							: "muc_semianonymous");
 	id = ok ? xnode_add(m, reply, "identity", NULL) : NULL;
 	ok = id && xnode_set_attr(m, id, "type", "text") &&
 	     xnode_set_attr(m, id, "category", "conference") &&
 	     (!c->name || xnode_set_attr(m, id, "name", c->name)) &&
-	     feature(m, reply, c->password ? "muc_passwordprotected"
+	     disco_feature(m, reply, c->password ? "muc_passwordprotected"
 					   : "muc_unsecured") &&
-	     feature(m, reply, "http://jabber.org/protocol/muc#request") &&
-	     feature(m, reply,
+	     disco_feature(m, reply, "http://jabber.org/protocol/muc#request") &&
+	     disco_feature(m, reply,
 		     c->persistent ? "muc_persistent" : "muc_temporary") &&
-	     feature(m, reply, NS_REGISTER) &&
-	     feature(m, reply, c->members_only ? "muc_membersonly" : "muc_open") &&
-	     feature(m, reply, NS_OCCUPANT_ID) &&
-	     feature(m, reply, c->public_ ? "muc_public" : "muc_hidden");
+	     disco_feature(m, reply, NS_REGISTER) &&
+	     disco_feature(m, reply, c->members_only ? "muc_membersonly" : "muc_open") &&
+	     disco_feature(m, reply, NS_OCCUPANT_ID) &&
+	     disco_feature(m, reply, c->public_ ? "muc_public" : "muc_hidden");
 	x = ok ? xnode_add(m, reply, "x", NS_DATA) : NULL;
-	ok = x && xnode_set_attr(m, x, "type", "result") &&
-	     info_field(m, x, "FORM_TYPE", "hidden", NULL,
+	ok = form_begin(m, x, "result", NULL, NULL,
 			"http://jabber.org/protocol/muc#roominfo");
 	snprintf(num, sizeof num, "%zu", r->noccupants);
 	ok = ok &&

@@ -3,7 +3,6 @@
 #include "common.h"
 
 #include <ctype.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,6 +182,9 @@ static bool num_attr(const xnode *h, const char *name, double *out)
 	return *end == '\0';
 }
 
+/* §7.2.15 with the reference's arithmetic: its tonumber() for the limits,
+ * whole seconds for message times, and maxchars counting each message as
+ * serialized plus its 'to'. */
 static void send_history(muc_room *r, const char *to, const xnode *muc_x)
 {
 	muc_service *s = r->svc;
@@ -232,7 +234,6 @@ static void send_history(muc_room *r, const char *to, const xnode *muc_x)
 		send_node(s, e->stanza, to, xnode_attr(e->stanza, "from"));
 }
 
-/* The subject (§7.2.15), as the room last set it. */
 void subject_send(muc_room *r, const char *to)
 {
 	tmpl t;
@@ -261,6 +262,7 @@ void subject_send(muc_room *r, const char *to)
 	tmpl_free(&t);
 }
 
+/* §7.2.15-16: after the presences, history, then the subject (always). */
 void room_join_history_and_subject(muc_room *r, const char *to,
 				   const xnode *muc_x)
 {

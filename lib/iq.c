@@ -10,17 +10,17 @@
 
 #define NS_PING "urn:xmpp:ping"
 
-static bool is_request(const stanza *st)
+bool iq_is_request(const stanza *st)
 {
-	return st->type && (strcmp(st->type, "get") == 0 ||
-			    strcmp(st->type, "set") == 0);
+	return st->kind == ST_IQ && st->type &&
+	       (strcmp(st->type, "get") == 0 || strcmp(st->type, "set") == 0);
 }
 
 void iq_to_room(muc_service *s, muc_room *r, stanza *st)
 {
 	const xnode *q = xnode_first(st->x);
 	bool get;
-	if (!is_request(st))
+	if (!iq_is_request(st))
 		return; /* results and errors to a room answer nothing */
 	if (!q || xnode_next(q, NULL, NULL)) {
 		send_error(s, st, "modify", "bad-request", NULL, NULL);
@@ -145,7 +145,7 @@ void iq_to_occupant(muc_service *s, muc_room *r, stanza *st)
 	muc_occupant *to = room_occupant_by_nick(r, st->to.resource);
 	const xnode *q = xnode_first(st->x);
 	buf idb;
-	if (!is_request(st)) {
+	if (!iq_is_request(st)) {
 		/* An answer to a forwarded request: back to the requester. */
 		if (to && st->id)
 			route_answer(s, r, st, to);
@@ -196,7 +196,7 @@ void iq_to_occupant(muc_service *s, muc_room *r, stanza *st)
 static void service_disco_info(muc_service *s, stanza *st)
 {
 	const muc_mem *m = &s->mem;
-	xnode *q = xnode_new(m, "query", NS_DISCO_INFO), *id = NULL, *f;
+	xnode *q = xnode_new(m, "query", NS_DISCO_INFO), *id = NULL;
 	/* the reference's order, without its archive feature */
 	static const char *const features[] = {
 		NS_OCCUPANT_ID, NS_MUC, NS_DISCO_INFO, NS_DISCO_ITEMS,
@@ -206,10 +206,8 @@ static void service_disco_info(muc_service *s, stanza *st)
 		  xnode_set_attr(m, id, "type", "text") &&
 		  xnode_set_attr(m, id, "category", "conference") &&
 		  xnode_set_attr(m, id, "name", "Prosody Chatrooms");
-	for (i = 0; ok && i < sizeof features / sizeof *features; i++) {
-		f = xnode_add(m, q, "feature", NULL);
-		ok = f && xnode_set_attr(m, f, "var", features[i]);
-	}
+	for (i = 0; ok && i < sizeof features / sizeof *features; i++)
+		ok = disco_feature(m, q, features[i]);
 	if (ok)
 		send_result(s, st, q);
 	else
@@ -257,7 +255,7 @@ void iq_to_service(muc_service *s, stanza *st)
 {
 	const xnode *q = xnode_first(st->x);
 	bool get;
-	if (!is_request(st))
+	if (!iq_is_request(st))
 		return;
 	if (!q) {
 		send_error(s, st, "modify", "bad-request", NULL, NULL);
@@ -276,8 +274,8 @@ void iq_to_service(muc_service *s, stanza *st)
 		 strcmp(q->ns, NS_MUC_UNIQUE) == 0)
 		unique_name(s, st);
 	else if (!get && strcmp(q->name, "command") == 0 &&
-		 strcmp(q->ns, NS_COMMANDS) == 0 && adhoc_execute(s, st, q))
-		;
+		 strcmp(q->ns, NS_COMMANDS) == 0)
+		adhoc_execute(s, st, q);
 	else if (strcmp(q->name, "query") == 0 &&
 		 (strcmp(q->ns, NS_MUC_ADMIN) == 0 ||
 		  strcmp(q->ns, NS_MUC_OWNER) == 0))

@@ -8,15 +8,8 @@
 /* Removes every element in the MUC namespaces (the reference's filter). */
 static void strip_muc_elements(muc_service *s, xnode *st)
 {
-	xnode *c = st->children, *next;
-	for (; c; c = next) {
-		next = c->next;
-		if (c->name && (strcmp(c->ns, NS_MUC) == 0 ||
-				strcmp(c->ns, NS_MUC_USER) == 0)) {
-			xnode_unlink(st, c);
-			xnode_free(&s->mem, c);
-		}
-	}
+	xnode_remove_children(&s->mem, st, NULL, NS_MUC);
+	xnode_remove_children(&s->mem, st, NULL, NS_MUC_USER);
 }
 
 /* Sends msg to every session of every occupant, from 'from'. */
@@ -80,26 +73,27 @@ static void change_subject(muc_service *s, muc_room *r, muc_occupant *o,
 	tmpl_free(&t);
 }
 
-/* Drops delays that claim to be the room's own (XEP-0203 and the legacy
- * jabber:x:delay), as the reference does: only the room stamps history. */
-static void strip_forged_delays(muc_service *s, muc_room *r, xnode *msg)
+/* Drops the children name/ns that claim to be from the room. */
+static void strip_claiming_room(muc_service *s, muc_room *r, xnode *msg,
+				const char *name, const char *ns)
 {
-	xnode *c = msg->children, *next;
+	xnode *c = xnode_child(msg, name, ns), *next;
 	for (; c; c = next) {
-		const char *by;
-		next = c->next;
-		if (!c->name ||
-		    !((strcmp(c->name, "delay") == 0 &&
-		       strcmp(c->ns, NS_DELAY) == 0) ||
-		      (strcmp(c->name, "x") == 0 &&
-		       strcmp(c->ns, "jabber:x:delay") == 0)))
-			continue;
-		by = xnode_attr(c, "from");
+		const char *by = xnode_attr(c, "from");
+		next = xnode_next(c, name, ns);
 		if (by && strcmp(by, r->jid) == 0) {
 			xnode_unlink(msg, c);
 			xnode_free(&s->mem, c);
 		}
 	}
+}
+
+/* Drops delays that claim to be the room's own (XEP-0203 and the legacy
+ * jabber:x:delay), as the reference does: only the room stamps history. */
+static void strip_forged_delays(muc_service *s, muc_room *r, xnode *msg)
+{
+	strip_claiming_room(s, r, msg, "delay", NS_DELAY);
+	strip_claiming_room(s, r, msg, "x", "jabber:x:delay");
 }
 
 static void groupchat(muc_service *s, muc_room *r, stanza *st)

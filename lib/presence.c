@@ -5,9 +5,6 @@
 
 #include <string.h>
 
-static void leave_session(muc_room *r, muc_occupant *o, const char *real,
-			  xnode *stored);
-
 /* RFC 6120 §8.3.3 conditions that mean the client is gone. */
 static bool kickable_condition(const xnode *err, const char **cond)
 {
@@ -46,6 +43,16 @@ bool occupant_kick_for_error(muc_room *r, stanza *st, bool only_kickable)
 		return false;
 	if (!kickable_condition(err, &cond) && only_kickable)
 		return false;
+	memset(&ps, 0, sizeof ps);
+	if (o->sessions->next) {
+		/* Other sessions stay: this one is dropped without a word,
+		 * and the room sees the occupant as the others make it up
+		 * (the reference publishes the occupant it saved, which no
+		 * longer has the failed session). */
+		occupant_remove_session(o, st->from.full);
+		broadcast_occupant(r, o, &ps);
+		return true;
+	}
 	buf_init(&msg, &s->mem);
 	buf_puts(&msg, "Kicked: ");
 	if (cond) {
@@ -78,19 +85,7 @@ bool occupant_kick_for_error(muc_room *r, stanza *st, bool only_kickable)
 			svc_nomem(s); /* the kick goes on, without its words */
 	}
 	buf_free(&msg);
-	if (o->sessions->next) {
-		/* Other sessions stay: this one is dropped without a word,
-		 * and the room sees the occupant as the others make it up
-		 * (the reference publishes the occupant it saved, which no
-		 * longer has the failed session). */
-		xnode_free(&s->mem, p);
-		occupant_remove_session(o, st->from.full);
-		memset(&ps, 0, sizeof ps);
-		broadcast_occupant(r, o, &ps);
-		return true;
-	}
 	occupant_set_session(o, st->from.full, p);
-	memset(&ps, 0, sizeof ps);
 	ps.prev_role = o->role;
 	o->role = MUC_ROLE_NONE;
 	ps.codes[ps.ncodes++] = 333;
@@ -375,13 +370,16 @@ static void change_nick(muc_service *s, muc_room *r, muc_occupant *o,
 	}
 	/* §7.6: the old nick leaves with 303 naming the new one. */
 	memset(&ps, 0, sizeof ps);
-	if (dest && dest != o) {
-		/* Into a nick another session of the same user holds: as
-		 * with the reference, the session is told it joins that
-		 * session and sees its own 303; the room sees the old nick
-		 * go (without a 303), or stay with the sessions left. */
+	if ((dest && dest != o) || o->sessions->next) {
+		/* A session leaves a nick that stays with the user's other
+		 * sessions, or moves into the nick another of them holds:
+		 * as with the reference, it alone sees its 303 (told first,
+		 * when it moves in with another session, that it joins it);
+		 * the room sees the old nick stay with the sessions left, or
+		 * go without a 303. */
 		xnode_free(&s->mem, unavail);
-		send_joining_session(r, dest, st->from.full);
+		if (dest && dest != o)
+			send_joining_session(r, dest, st->from.full);
 		send_own_nick_change(r, o, st->from.full, nick);
 		occupant_remove_session(o, st->from.full);
 		if (o->sessions) {
@@ -392,14 +390,6 @@ static void change_nick(muc_service *s, muc_room *r, muc_occupant *o,
 			broadcast_occupant(r, o, &ps);
 			occupant_remove(o);
 		}
-	} else if (o->sessions->next) {
-		/* One session of several leaves the nick: it alone sees
-		 * the 303, and the room sees the nick stay with the rest. */
-		xnode_free(&s->mem, unavail);
-		send_own_nick_change(r, o, st->from.full, nick);
-		occupant_remove_session(o, st->from.full);
-		broadcast_occupant(r, o, &ps);
-		stayed = o;
 	} else {
 		occupant_set_session(o, st->from.full, unavail);
 		ps.unavailable = true;

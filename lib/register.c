@@ -10,11 +10,7 @@ static xnode *register_form(const muc_mem *m)
 {
 	xnode *q = xnode_new(m, "query", NS_REGISTER);
 	xnode *x = q ? xnode_add(m, q, "x", NS_DATA) : NULL, *nick;
-	bool ok = x && xnode_set_attr(m, x, "type", "form") &&
-		  form_add_value(m,
-				 form_add_field(m, x, "FORM_TYPE", "hidden",
-						NULL, NULL),
-				 FORM_REGISTER);
+	bool ok = form_begin(m, x, "form", NULL, NULL, FORM_REGISTER);
 	nick = ok ? form_add_field(m, x, "muc#register_roomnick",
 				   "text-single", "Nickname", NULL)
 		  : NULL;

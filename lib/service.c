@@ -217,12 +217,6 @@ static bool may_create_room(const muc_service *s, const stanza *st)
 	return parent && strcmp(parent + 1, st->from.domain) == 0;
 }
 
-static bool is_request_iq(const stanza *st)
-{
-	return st->kind == ST_IQ && st->type &&
-	       (strcmp(st->type, "get") == 0 || strcmp(st->type, "set") == 0);
-}
-
 /* An iq to a room's bare JID that the reference's MUC does not look at
  * when there is no such room (so the server answers it, if at all):
  * anything but disco, muc#admin, muc#owner and registration requests. */
@@ -235,7 +229,7 @@ static bool unhandled_iq(const stanza *st)
 	if (q && strcmp(q->name, "query") == 0 &&
 	    strcmp(q->ns, NS_REGISTER) == 0)
 		return false;
-	if (!is_request_iq(st) || !q || strcmp(q->name, "query") != 0)
+	if (!iq_is_request(st) || !q || strcmp(q->name, "query") != 0)
 		return true;
 	return !((get && (strcmp(q->ns, NS_DISCO_INFO) == 0 ||
 			  strcmp(q->ns, NS_DISCO_ITEMS) == 0)) ||
@@ -281,7 +275,7 @@ static void dispatch(muc_service *s, stanza *st)
 		} else if (!err && !unhandled_iq(st)) {
 			send_error(s, st, "cancel", "item-not-found", NULL,
 				   s->domain);
-		} else if (!err && is_request_iq(st)) {
+		} else if (!err && iq_is_request(st)) {
 			send_error(s, st, "cancel", "service-unavailable",
 				   NULL, NULL);
 		}

@@ -36,10 +36,8 @@ static void forward_request(muc_room *r, stanza *st, muc_occupant *o)
 	muc_occupant *n;
 	bool ok = msg && xnode_set_attr(m, msg, "type", "normal") &&
 		  (x = xnode_add(m, msg, "x", NS_DATA)) &&
-		  xnode_set_attr(m, x, "type", "form") &&
-		  xnode_add_text_child(m, x, "title", "Voice Request") &&
-		  field(m, x, "FORM_TYPE", "hidden", NULL, NULL, FORM_REQUEST,
-			false) &&
+		  form_begin(m, x, "form", "Voice Request", NULL,
+			     FORM_REQUEST) &&
 		  field(m, x, "muc#jid", "jid-single", "User ID",
 			"The user's JID (address)", st->from.full, false) &&
 		  field(m, x, "muc#roomnick", "text-single", "Room nickname",
